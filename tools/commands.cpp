@@ -1,0 +1,41 @@
+#include "tools/commands.h"
+
+#include <cstring>
+
+namespace gs::tools {
+
+int run_verify(const std::vector<std::string>& args);
+int run_bench(const std::vector<std::string>& args);
+int run_not_yet(const std::vector<std::string>& args);
+
+namespace {
+// Commands whose issue has not landed yet say so rather than pretend.
+const Command kCommands[] = {
+    {"stylize", "stylize a content image with a style image (not built yet)", run_not_yet},
+    {"convert", "convert PyTorch .pth weights into a graphstyle model file (not built yet)", run_not_yet},
+    {"train", "train the stylizer on image folders (not built yet)", run_not_yet},
+    {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
+    {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},
+};
+}  // namespace
+
+const Command* find_command(const std::string& name) {
+  for (const Command& c : kCommands)
+    if (name == c.name) return &c;
+  return nullptr;
+}
+
+void print_usage(std::FILE* out) {
+  std::fprintf(out,
+               "graphstyle: GNN-based semi-parametric style transfer (Jing et al., ECCV 2022) on the CPU\n\n"
+               "usage: graphstyle <command> [options]   (graphstyle <command> --help for its options)\n\n"
+               "commands:\n");
+  for (const Command& c : kCommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
+}
+
+int run_not_yet(const std::vector<std::string>&) {
+  std::fprintf(stderr, "graphstyle: this command is planned but not built yet\n");
+  return 2;
+}
+
+}  // namespace gs::tools
