@@ -1,0 +1,92 @@
+#include "autograd/variable.h"
+
+#include <stdexcept>
+#include <unordered_set>
+
+#include "tensor/ops.h"
+
+namespace gs::ag {
+
+namespace {
+thread_local bool g_grad_enabled = true;
+}
+
+bool grad_enabled() { return g_grad_enabled; }
+NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
+NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+
+Variable::Variable(Tensor value, bool requires_grad) : impl_(std::make_shared<Impl>()) {
+  impl_->value = std::move(value);
+  impl_->requires_grad = requires_grad;
+}
+
+const Tensor& Variable::grad() const {
+  if (!impl_->grad.defined())
+    throw std::logic_error("no gradient has reached this variable of shape " + shape_str(shape()) +
+                           " (does it require grad, and has backward() run?)");
+  return impl_->grad;
+}
+
+void Variable::add_grad(const Tensor& g) {
+  if (g.shape() != shape())
+    throw std::logic_error("gradient of shape " + shape_str(g.shape()) + " for a variable of shape " +
+                           shape_str(shape()));
+  if (!impl_->grad.defined()) {
+    // Own the buffer: the incoming tensor may be shared with another variable's gradient.
+    impl_->grad = g.clone();
+  } else {
+    add_(impl_->grad, g);
+  }
+}
+
+Variable Variable::make_output(Tensor value, std::vector<Variable> inputs, BackwardFn backward) {
+  bool needs = false;
+  if (g_grad_enabled)
+    for (const Variable& v : inputs) needs = needs || (v.defined() && v.requires_grad());
+  Variable out(std::move(value), needs);
+  if (needs) {
+    out.impl_->inputs = std::move(inputs);
+    out.impl_->backward = std::move(backward);
+  }
+  return out;
+}
+
+void Variable::backward() {
+  if (numel() != 1)
+    throw std::logic_error("backward() without a seed needs a one-element variable, this one has shape " +
+                           shape_str(shape()));
+  backward(Tensor::ones(shape()));
+}
+
+void Variable::backward(const Tensor& seed) {
+  if (!requires_grad()) throw std::logic_error("backward() on a variable that does not require grad");
+  // Reverse topological order by an iterative depth-first search (graphs can be deep).
+  std::vector<Impl*> order;
+  std::unordered_set<Impl*> seen;
+  std::vector<std::pair<Impl*, size_t>> stack{{impl_.get(), 0}};
+  seen.insert(impl_.get());
+  while (!stack.empty()) {
+    auto& [node, next] = stack.back();
+    if (next < node->inputs.size()) {
+      Impl* child = node->inputs[next++].impl_.get();
+      if (child && child->requires_grad && seen.insert(child).second) stack.push_back({child, 0});
+    } else {
+      order.push_back(node);
+      stack.pop_back();
+    }
+  }
+  add_grad(seed);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    Impl* node = *it;
+    if (!node->backward || !node->grad.defined()) continue;
+    node->backward(node->inputs, node->grad);
+    // Like PyTorch without retain_graph: an interior node's gradient and saved inputs are released as
+    // soon as they are used, so training memory shrinks during the backward pass. Leaves keep their
+    // gradients for the optimiser.
+    node->grad = Tensor();
+    node->inputs.clear();
+    node->backward = nullptr;
+  }
+}
+
+}  // namespace gs::ag
