@@ -60,32 +60,34 @@ void Variable::backward() {
 
 void Variable::backward(const Tensor& seed) {
   if (!requires_grad()) throw std::logic_error("backward() on a variable that does not require grad");
-  // Reverse topological order by an iterative depth-first search (graphs can be deep).
-  std::vector<Impl*> order;
-  std::unordered_set<Impl*> seen;
-  std::vector<std::pair<Impl*, size_t>> stack{{impl_.get(), 0}};
-  seen.insert(impl_.get());
+  // Reverse topological order by an iterative depth-first search (graphs can be deep). The list
+  // owns its nodes: releasing a node's inputs below must not free a node still waiting its turn.
+  std::vector<std::shared_ptr<Impl>> order;
+  std::unordered_set<Impl*> seen{impl_.get()};
+  std::vector<std::pair<std::shared_ptr<Impl>, size_t>> stack{{impl_, 0}};
   while (!stack.empty()) {
     auto& [node, next] = stack.back();
     if (next < node->inputs.size()) {
-      Impl* child = node->inputs[next++].impl_.get();
-      if (child && child->requires_grad && seen.insert(child).second) stack.push_back({child, 0});
+      const std::shared_ptr<Impl>& child = node->inputs[next++].impl_;
+      if (child && child->requires_grad && seen.insert(child.get()).second) stack.push_back({child, 0});
     } else {
-      order.push_back(node);
+      order.push_back(std::move(node));
       stack.pop_back();
     }
   }
   add_grad(seed);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    Impl* node = *it;
-    if (!node->backward || !node->grad.defined()) continue;
-    node->backward(node->inputs, node->grad);
-    // Like PyTorch without retain_graph: an interior node's gradient and saved inputs are released as
-    // soon as they are used, so training memory shrinks during the backward pass. Leaves keep their
-    // gradients for the optimiser.
-    node->grad = Tensor();
-    node->inputs.clear();
-    node->backward = nullptr;
+    Impl* node = it->get();
+    if (node->backward && node->grad.defined()) {
+      node->backward(node->inputs, node->grad);
+      // Like PyTorch without retain_graph: an interior node's gradient and saved tensors are released
+      // as soon as they are used, so training memory shrinks during the backward pass. Leaves keep
+      // their gradients for the optimiser.
+      node->grad = Tensor();
+      node->inputs.clear();
+      node->backward = nullptr;
+    }
+    it->reset();
   }
 }
 

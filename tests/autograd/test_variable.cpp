@@ -1,0 +1,55 @@
+#include "autograd/variable.h"
+
+#include <doctest/doctest.h>
+
+#include "autograd/ops.h"
+
+using gs::Tensor;
+using gs::ag::Variable;
+
+TEST_CASE("variable: a variable used twice accumulates both gradients") {
+  Variable x(Tensor({3}, {1, 2, 3}), true);
+  Variable y = gs::ag::add(gs::ag::mul(x, x), x);  // y = x^2 + x, dy/dx = 2x + 1
+  y.backward(Tensor::ones({3}));
+  CHECK(x.grad().to_vector() == std::vector<float>{3, 5, 7});
+}
+
+TEST_CASE("variable: diamond graph runs each backward once, after all its consumers") {
+  Variable x(Tensor::scalar(2.f), true);
+  Variable a = gs::ag::mul_scalar(x, 3.f);
+  Variable b = gs::ag::mul(a, a);        // 9 x^2
+  Variable c = gs::ag::add(b, a);        // 9 x^2 + 3x -> 36 + 3 = 39 at x = 2
+  c.backward();
+  CHECK(x.grad().item() == doctest::Approx(39.0));
+}
+
+TEST_CASE("variable: no-grad guard and detach record nothing") {
+  Variable x(Tensor({2}, {1, 2}), true);
+  {
+    gs::ag::NoGradGuard guard;
+    Variable y = gs::ag::mul(x, x);
+    CHECK_FALSE(y.requires_grad());
+  }
+  CHECK(gs::ag::grad_enabled());
+  Variable z = gs::ag::mul(x.detach(), x);
+  z.backward(Tensor::ones({2}));
+  CHECK(x.grad().to_vector() == std::vector<float>{1, 2});  // only the non-detached factor
+}
+
+TEST_CASE("variable: gradients only for inputs that require them") {
+  Variable w(Tensor({2}, {1, 2}), true);
+  Variable c(Tensor({2}, {3, 4}), false);
+  Variable y = gs::ag::mul(w, c);
+  y.backward(Tensor::ones({2}));
+  CHECK(w.grad().to_vector() == std::vector<float>{3, 4});
+  CHECK_FALSE(c.has_grad());
+  CHECK_THROWS_AS(c.grad(), std::logic_error);
+}
+
+TEST_CASE("variable: errors") {
+  Variable x(Tensor({2}, {1, 2}), true);
+  CHECK_THROWS_WITH_AS(gs::ag::mul(x, x).backward(), doctest::Contains("[2]"), std::logic_error);
+  Variable c(Tensor({2}, {1, 2}), false);
+  CHECK_THROWS_AS(c.backward(Tensor::ones({2})), std::logic_error);
+  CHECK_THROWS_WITH_AS(x.add_grad(Tensor::ones({3})), doctest::Contains("[3]"), std::logic_error);
+}
