@@ -1,0 +1,55 @@
+// A small RAII wrapper over the HDF5 C API for what graphstyle stores: float tensors, integer
+// arrays and scalar/string attributes, addressed by slash paths ("params/inter.Wc").
+// Used for the golden files, the model file and the training checkpoints.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace gs::data {
+
+class H5File {
+ public:
+  static H5File open_read(const std::string& path);  // errors name the file
+  static H5File create(const std::string& path);     // truncates; prefer AtomicFile + create
+  H5File(H5File&& other) noexcept;
+  H5File& operator=(H5File&& other) noexcept;
+  H5File(const H5File&) = delete;
+  H5File& operator=(const H5File&) = delete;
+  ~H5File();
+
+  const std::string& path() const { return path_; }
+  bool exists(const std::string& object) const;              // a dataset or group
+  std::vector<std::string> members(const std::string& group) const;  // sorted names
+  Shape shape(const std::string& dataset) const;
+
+  // Any numeric dataset, converted by HDF5 (float64 golden values become float32).
+  Tensor read_tensor(const std::string& dataset) const;
+  std::vector<double> read_f64(const std::string& dataset, Shape* shape = nullptr) const;
+  std::vector<int64_t> read_i64(const std::string& dataset, Shape* shape = nullptr) const;
+
+  // Creates the intermediate groups. Datasets of float32 (tensors) or int64.
+  void write_tensor(const std::string& dataset, const Tensor& t);
+  void write_i64(const std::string& dataset, const Shape& shape, const std::vector<int64_t>& values);
+
+  // Attributes of an object ("/" is the file itself).
+  bool has_attr(const std::string& object, const std::string& name) const;
+  std::string attr_string(const std::string& object, const std::string& name) const;
+  double attr_double(const std::string& object, const std::string& name) const;
+  int64_t attr_int(const std::string& object, const std::string& name) const;
+  void set_attr(const std::string& object, const std::string& name, const std::string& value);
+  void set_attr(const std::string& object, const std::string& name, double value);
+  void set_attr(const std::string& object, const std::string& name, int64_t value);
+
+  void flush();
+
+ private:
+  H5File(int64_t id, std::string path) : id_(id), path_(std::move(path)) {}
+  [[noreturn]] void fail(const std::string& what) const;
+  int64_t id_ = -1;  // hid_t
+  std::string path_;
+};
+
+}  // namespace gs::data
