@@ -60,22 +60,35 @@ void Variable::backward() {
 
 void Variable::backward(const Tensor& seed) {
   if (!requires_grad()) throw std::logic_error("backward() on a variable that does not require grad");
+  ag::backward({*this}, {seed});
+}
+
+void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& seeds) {
+  using Impl = Variable::Impl;
+  if (roots.size() != seeds.size()) throw std::logic_error("backward: one seed per root is needed");
   // Reverse topological order by an iterative depth-first search (graphs can be deep). The list
   // owns its nodes: releasing a node's inputs below must not free a node still waiting its turn.
   std::vector<std::shared_ptr<Impl>> order;
-  std::unordered_set<Impl*> seen{impl_.get()};
-  std::vector<std::pair<std::shared_ptr<Impl>, size_t>> stack{{impl_, 0}};
-  while (!stack.empty()) {
-    auto& [node, next] = stack.back();
-    if (next < node->inputs.size()) {
-      const std::shared_ptr<Impl>& child = node->inputs[next++].impl_;
-      if (child && child->requires_grad && seen.insert(child.get()).second) stack.push_back({child, 0});
-    } else {
-      order.push_back(std::move(node));
-      stack.pop_back();
+  std::unordered_set<Impl*> seen;
+  for (const Variable& root : roots) {
+    // One search per root: a root that feeds another root must still come after it in `order`.
+    if (!root.requires_grad() || !seen.insert(root.impl_.get()).second) continue;
+    std::vector<std::pair<std::shared_ptr<Impl>, size_t>> stack{{root.impl_, 0}};
+    while (!stack.empty()) {
+      auto& [node, next] = stack.back();
+      if (next < node->inputs.size()) {
+        const std::shared_ptr<Impl>& child = node->inputs[next++].impl_;
+        if (child && child->requires_grad && seen.insert(child.get()).second) stack.push_back({child, 0});
+      } else {
+        order.push_back(std::move(node));
+        stack.pop_back();
+      }
     }
   }
-  add_grad(seed);
+  for (size_t i = 0; i < roots.size(); ++i) {
+    Variable root = roots[i];
+    if (root.requires_grad()) root.add_grad(seeds[i]);
+  }
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Impl* node = it->get();
     if (node->backward && node->grad.defined()) {

@@ -50,6 +50,7 @@ class Variable {
   static Variable make_output(Tensor value, std::vector<Variable> inputs, BackwardFn backward);
 
  private:
+  friend void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& seeds);
   struct Impl {
     Tensor value;
     Tensor grad;
@@ -59,6 +60,10 @@ class Variable {
   };
   std::shared_ptr<Impl> impl_;
 };
+
+// d(sum_i <seeds[i], roots[i]>)/d(leaves) in one pass: several outputs of one graph (a fixture's
+// outputs, a loss with parts) share their interior nodes, which run once.
+void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& seeds);
 
 // While alive, ops record nothing (inference, frozen encoders, optimiser updates).
 class NoGradGuard {

@@ -1,10 +1,90 @@
+// graphstyle verify: runs every golden file whose op this build knows and compares forward values
+// and gradients with PyTorch's. Files of ops not built yet are listed as skipped, never as passed.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "tools/fixture_case.h"
+
 namespace gs::tools {
-int run_verify(const std::vector<std::string>&) {
-  std::printf("verify: no ops built yet\n");
-  return 0;
+
+namespace fs = std::filesystem;
+
+namespace {
+const char* kUsage =
+    "usage: graphstyle verify [--fixtures DIR] [--only NAME] [-v]\n"
+    "  Checks this build against the PyTorch golden files (default DIR: ../shared/fixtures).\n"
+    "  --only NAME  run only files whose name contains NAME\n"
+    "  -v           print every compared tensor\n";
+
+std::vector<FixtureChecker> all_checkers() { return nn_fixture_checkers(); }
+}  // namespace
+
+int run_verify(const std::vector<std::string>& args) {
+  std::string dir = "../shared/fixtures", only;
+  bool verbose = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::printf("%s", kUsage);
+      return 0;
+    } else if (args[i] == "--fixtures" && i + 1 < args.size()) {
+      dir = args[++i];
+    } else if (args[i] == "--only" && i + 1 < args.size()) {
+      only = args[++i];
+    } else if (args[i] == "-v") {
+      verbose = true;
+    } else {
+      throw std::invalid_argument("unknown option '" + args[i] + "'\n" + kUsage);
+    }
+  }
+  if (!fs::is_directory(dir))
+    throw std::runtime_error("--fixtures " + dir + ": not a folder (the golden files are in ../shared/fixtures)");
+
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".h5" && e.path().filename().string().find(only) != std::string::npos)
+      files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw std::runtime_error("--fixtures " + dir + ": no .h5 golden files there");
+
+  const std::vector<FixtureChecker> checkers = all_checkers();
+  int passed = 0, failed = 0, skipped = 0;
+  for (const fs::path& path : files) {
+    const std::string name = path.filename().string();
+    try {
+      FixtureCase fixture(path.string());
+      const std::string op = fixture.op();
+      auto it = std::find_if(checkers.begin(), checkers.end(), [&](const FixtureChecker& c) { return op == c.op; });
+      if (it == checkers.end()) {
+        std::printf("SKIP  %-36s %-16s (op not built yet)\n", name.c_str(), op.c_str());
+        ++skipped;
+        continue;
+      }
+      it->run(fixture);
+      const std::vector<Comparison> results = fixture.finish();
+      bool ok = !results.empty();
+      double worst_abs = 0, worst_rel = 0;
+      for (const Comparison& c : results) {
+        ok = ok && c.pass;
+        worst_abs = std::max(worst_abs, c.max_abs);
+        worst_rel = std::max(worst_rel, c.max_abs / std::max(c.max_ref, 1e-30));
+      }
+      std::printf("%s  %-36s %-16s max abs %.2e  max rel %.2e  (%zu tensors)\n", ok ? "PASS" : "FAIL", name.c_str(),
+                  op.c_str(), worst_abs, worst_rel, results.size());
+      for (const Comparison& c : results)
+        if (verbose || !c.pass)
+          std::printf("      %-4s %-28s max abs %.3e  tol %.3e  max|ref| %.3e %s\n", c.pass ? "ok" : "BAD",
+                      c.name.c_str(), c.max_abs, c.tol, c.max_ref, c.note.c_str());
+      ok ? ++passed : ++failed;
+    } catch (const std::exception& e) {
+      std::printf("FAIL  %-36s malformed or unreadable: %s\n", name.c_str(), e.what());
+      ++failed;
+    }
+  }
+  std::printf("verify: %d passed, %d failed, %d skipped (ops not built yet)\n", passed, failed, skipped);
+  return failed ? 1 : 0;
 }
+
 }  // namespace gs::tools

@@ -53,3 +53,19 @@ TEST_CASE("variable: errors") {
   CHECK_THROWS_AS(c.backward(Tensor::ones({2})), std::logic_error);
   CHECK_THROWS_WITH_AS(x.add_grad(Tensor::ones({3})), doctest::Contains("[3]"), std::logic_error);
 }
+
+TEST_CASE("variable: backward of several roots, one feeding another") {
+  for (bool reversed : {false, true}) {
+    Variable x(Tensor::scalar(3.f), true);
+    Variable a = gs::ag::mul_scalar(x, 2.f);  // a = 2x
+    Variable b = gs::ag::mul(a, a);           // b = 4x^2, depends on root a
+    std::vector<Variable> roots{a, b};
+    std::vector<Tensor> seeds{Tensor::scalar(1.f), Tensor::scalar(10.f)};
+    if (reversed) {
+      std::swap(roots[0], roots[1]);
+      std::swap(seeds[0], seeds[1]);
+    }
+    gs::ag::backward(roots, seeds);
+    CHECK(x.grad().item() == doctest::Approx(2.0 + 10.0 * 8 * 3));  // d(a + 10 b)/dx = 2 + 80x
+  }
+}

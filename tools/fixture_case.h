@@ -1,0 +1,68 @@
+// One golden file of ../shared/fixtures, seen from the code under test: its inputs and parameters
+// as Variables (requiring grad where the file lists them in `grad_wrt`), the outputs we computed,
+// and the comparison of outputs and gradients with PyTorch's float64 values.
+//
+// Tolerance, per compared tensor: tol = 10 * d32 + 1e-6 * (1 + max|ref|), where d32 is the file's
+// own f32/max_abs_diff (how far PyTorch's float32 run lands from its float64 run). Our float32 code
+// differs from PyTorch's in summation order, so it gets a small multiple of that floor; the second
+// term covers exact ops (d32 = 0) where only the float64 -> float32 rounding of the result remains.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "autograd/variable.h"
+#include "data/hdf5_file.h"
+
+namespace gs::tools {
+
+struct Comparison {
+  std::string name;  // "outputs/y", "grads/w"
+  double max_abs = 0, max_ref = 0, tol = 0;
+  bool pass = false;
+  std::string note;
+};
+
+class FixtureCase {
+ public:
+  explicit FixtureCase(const std::string& path);
+  const data::H5File& file() const { return file_; }
+  std::string op() const { return file_.attr_string("/", "op"); }
+  bool has_option(const std::string& name) const { return file_.has_attr("/", name); }
+  double option(const std::string& name) const { return file_.attr_double("/", name); }
+  std::string option_string(const std::string& name) const { return file_.attr_string("/", name); }
+
+  ag::Variable input(const std::string& name) { return load("inputs/" + name, name); }
+  ag::Variable param(const std::string& name) { return load("params/" + name, name); }
+  std::vector<int64_t> index_input(const std::string& name, Shape* shape = nullptr) const {
+    return file_.read_i64("inputs/" + name, shape);
+  }
+
+  // Our value of outputs/<name>; seeded with grad_outputs/<name> when the file has one.
+  void output(const std::string& name, const ag::Variable& ours);
+  // Integer outputs (edges) must match exactly.
+  void output_index(const std::string& name, const std::vector<int64_t>& ours);
+  // A gradient we computed some other way than through a registered input (rare).
+  void compare(const std::string& dataset, const Tensor& ours, double tol_factor = 10.0);
+
+  // Runs backward once over all seeded outputs and compares every gradient in grad_wrt.
+  std::vector<Comparison> finish();
+
+ private:
+  ag::Variable load(const std::string& dataset, const std::string& name);
+  double f32_floor(const std::string& dataset) const;
+  data::H5File file_;
+  std::vector<std::string> grad_wrt_;
+  std::vector<std::pair<std::string, ag::Variable>> leaves_;
+  std::vector<ag::Variable> roots_;
+  std::vector<Tensor> seeds_;
+  std::vector<Comparison> results_;
+};
+
+// A checker computes a fixture's op with our code: it reads inputs, records outputs.
+struct FixtureChecker {
+  const char* op;
+  void (*run)(FixtureCase& fixture);
+};
+std::vector<FixtureChecker> nn_fixture_checkers();
+
+}  // namespace gs::tools
