@@ -19,7 +19,11 @@ const char* kUsage =
     "  --only NAME  run only files whose name contains NAME\n"
     "  -v           print every compared tensor\n";
 
-std::vector<FixtureChecker> all_checkers() { return nn_fixture_checkers(); }
+std::vector<FixtureChecker> all_checkers() {
+  std::vector<FixtureChecker> all = nn_fixture_checkers();
+  for (const FixtureChecker& c : graph_fixture_checkers()) all.push_back(c);
+  return all;
+}
 }  // namespace
 
 int run_verify(const std::vector<std::string>& args) {

@@ -63,6 +63,7 @@ struct FixtureChecker {
   const char* op;
   void (*run)(FixtureCase& fixture);
 };
-std::vector<FixtureChecker> nn_fixture_checkers();
+std::vector<FixtureChecker> nn_fixture_checkers();     // tools/verify_nn.cpp
+std::vector<FixtureChecker> graph_fixture_checkers();  // tools/verify_graph.cpp
 
 }  // namespace gs::tools
