@@ -1,0 +1,157 @@
+#include "data/image.h"
+
+#include <stb/stb_image.h>
+#include <stb/stb_image_resize.h>
+#include <stb/stb_image_write.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <vector>
+
+#include "data/atomic_file.h"
+#include "tensor/ops.h"
+
+namespace gs::data {
+
+namespace fs = std::filesystem;
+
+namespace {
+std::vector<unsigned char> read_file(const std::string& path) {
+  if (!fs::exists(path)) throw std::runtime_error(path + ": no such file");
+  if (fs::is_directory(path)) throw std::runtime_error(path + ": is a directory, expected an image file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot open for reading");
+  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), {});
+}
+
+bool is_jpeg(const std::vector<unsigned char>& b) { return b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF; }
+
+// stb_image decodes a truncated JPEG without complaint (the missing rows come out grey), so a JPEG
+// must end with its end-of-image marker FF D9 (trailing zero padding, as some writers add, is allowed).
+bool jpeg_has_end_marker(const std::vector<unsigned char>& b) {
+  size_t end = b.size();
+  while (end > 0 && b[end - 1] == 0) --end;
+  return end >= 2 && b[end - 2] == 0xFF && b[end - 1] == 0xD9;
+}
+
+// The cubic filter overshoots at sharp edges; images stay in [0,1].
+Tensor clamp_unit(const Tensor& t) { return gs::clamp(t, 0.f, 1.f); }
+
+std::string lower_extension(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+}  // namespace
+
+Tensor load_image(const std::string& path, const ImageLimits& limits) {
+  const std::vector<unsigned char> bytes = read_file(path);
+  int w = 0, h = 0, channels = 0;
+  if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels))
+    throw std::runtime_error(path + ": not a readable image (PNG, JPEG or BMP expected): " + stbi_failure_reason());
+  if (w > limits.max_side || h > limits.max_side || int64_t(w) * h > limits.max_pixels)
+    throw std::runtime_error(path + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
+                             ", larger than the limit of " + std::to_string(limits.max_side) + " pixels a side and " +
+                             std::to_string(limits.max_pixels) + " pixels in all");
+  if (is_jpeg(bytes) && !jpeg_has_end_marker(bytes))
+    throw std::runtime_error(path + ": truncated or corrupt JPEG (no end-of-image marker)");
+  unsigned char* pixels = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
+  if (!pixels) throw std::runtime_error(path + ": cannot decode image (truncated or corrupt?): " + stbi_failure_reason());
+  Tensor out = Tensor::empty({3, h, w});
+  const int64_t plane = int64_t(w) * h;
+  for (int64_t i = 0; i < plane; ++i)
+    for (int c = 0; c < 3; ++c) out.data()[c * plane + i] = pixels[i * 3 + c] / 255.f;
+  stbi_image_free(pixels);
+  return out;
+}
+
+void save_image(const std::string& path, const Tensor& image, int jpeg_quality) {
+  Tensor rgb = image.dim() == 4 && image.size(0) == 1 ? image.select(0, 0) : image;
+  if (rgb.dim() != 3 || rgb.size(0) != 3)
+    throw std::invalid_argument(path + ": an image to save must be [3,H,W], got " + shape_str(image.shape()));
+  const std::string ext = lower_extension(path);
+  if (ext != ".png" && ext != ".jpg" && ext != ".jpeg")
+    throw std::invalid_argument(path + ": unknown image format '" + ext + "' (use .png, .jpg or .jpeg)");
+  if (jpeg_quality < 1 || jpeg_quality > 100)
+    throw std::invalid_argument("JPEG quality must be in 1..100, got " + std::to_string(jpeg_quality));
+  rgb = rgb.contiguous();
+  const int h = static_cast<int>(rgb.size(1)), w = static_cast<int>(rgb.size(2));
+  const int64_t plane = int64_t(w) * h;
+  std::vector<unsigned char> pixels(plane * 3);
+  for (int64_t i = 0; i < plane; ++i)
+    for (int c = 0; c < 3; ++c) {
+      const float v = std::clamp(rgb.data()[c * plane + i], 0.f, 1.f) * 255.f;
+      pixels[i * 3 + c] = static_cast<unsigned char>(std::nearbyint(v));  // half to even, like the reference
+    }
+  AtomicFile out(path);
+  const int ok = ext == ".png" ? stbi_write_png(out.temp_path().c_str(), w, h, 3, pixels.data(), w * 3)
+                               : stbi_write_jpg(out.temp_path().c_str(), w, h, 3, pixels.data(), jpeg_quality);
+  if (!ok) throw std::runtime_error(path + ": cannot write the image (disk full?)");
+  out.commit();
+}
+
+Tensor resize_image(const Tensor& image, int64_t height, int64_t width) {
+  if (image.dim() != 3 || image.size(0) != 3)
+    throw std::invalid_argument("resize_image needs [3,H,W], got " + shape_str(image.shape()));
+  if (height < 1 || width < 1)
+    throw std::invalid_argument("cannot resize to " + std::to_string(width) + "x" + std::to_string(height));
+  if (image.size(1) == height && image.size(2) == width) return image;
+  // stb works on interleaved pixels: [3,H,W] -> [H,W,3] and back.
+  Tensor hwc = image.permute({1, 2, 0}).contiguous();
+  Tensor out_hwc = Tensor::empty({height, width, 3});
+  const int ok = stbir_resize_float_generic(hwc.data(), int(image.size(2)), int(image.size(1)), 0, out_hwc.data(),
+                                            int(width), int(height), 0, 3, STBIR_ALPHA_CHANNEL_NONE, 0,
+                                            STBIR_EDGE_CLAMP, STBIR_FILTER_CATMULLROM, STBIR_COLORSPACE_LINEAR, nullptr);
+  if (!ok) throw std::runtime_error("image resize failed");
+  return clamp_unit(out_hwc.permute({2, 0, 1}).contiguous());
+}
+
+SizeSpec parse_size(const std::string& text, const std::string& option) {
+  SizeSpec s;
+  const auto bad = [&] {
+    return std::invalid_argument(option + " " + text + ": expected a number (shorter side, 0 = keep) or WxH");
+  };
+  try {
+    const size_t x = text.find('x');
+    size_t used = 0;
+    if (x != std::string::npos) {
+      s.kind = SizeSpec::exact;
+      s.width = std::stoll(text.substr(0, x), &used);
+      if (used != x) throw bad();
+      s.height = std::stoll(text.substr(x + 1), &used);
+      if (used != text.size() - x - 1 || s.width < 1 || s.height < 1) throw bad();
+    } else {
+      s.side = std::stoll(text, &used);
+      if (used != text.size() || s.side < 0) throw bad();
+      s.kind = s.side == 0 ? SizeSpec::keep : SizeSpec::shorter_side;
+    }
+  } catch (const std::logic_error&) {
+    throw bad();
+  }
+  return s;
+}
+
+std::pair<int64_t, int64_t> target_hw(int64_t h, int64_t w, const SizeSpec& spec) {
+  switch (spec.kind) {
+    case SizeSpec::keep: return {h, w};
+    case SizeSpec::exact: return {spec.height, spec.width};
+    case SizeSpec::shorter_side: break;
+  }
+  const int64_t s = spec.side;
+  // The longer side keeps the aspect ratio, rounded to a multiple of 8 (as the reference does).
+  const auto longer = [s](int64_t l, int64_t sh) {
+    return std::max<int64_t>(8, static_cast<int64_t>(std::nearbyint(double(l) * s / sh / 8.0)) * 8);
+  };
+  return w <= h ? std::pair{longer(h, w), s} : std::pair{s, longer(w, h)};
+}
+
+Tensor load_image_sized(const std::string& path, const SizeSpec& spec, const ImageLimits& limits) {
+  Tensor img = load_image(path, limits);
+  auto [h, w] = target_hw(img.size(1), img.size(2), spec);
+  return resize_image(img, h, w);
+}
+
+}  // namespace gs::data

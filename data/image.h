@@ -1,0 +1,40 @@
+// Image files: PNG, JPEG and BMP in (anything stb_image decodes), PNG and JPEG out.
+// In memory an image is a [3,H,W] float tensor, RGB in [0,1]; grayscale is replicated and alpha
+// dropped on load, values are clamped and rounded (half to even) on save.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <utility>
+
+#include "tensor/tensor.h"
+
+namespace gs::data {
+
+struct ImageLimits {
+  int64_t max_side = 16384;           // pixels on either side
+  int64_t max_pixels = 64'000'000;    // width * height
+};
+
+// The dimensions are read and checked against the limits before anything is decoded, so a huge
+// or hostile file is refused without allocating for it.
+Tensor load_image(const std::string& path, const ImageLimits& limits = {});
+
+// Format by extension (.png, .jpg/.jpeg); written atomically. rgb: [3,H,W] or [1,3,H,W].
+void save_image(const std::string& path, const Tensor& rgb, int jpeg_quality = 95);
+
+// rgb: [3,H,W] -> [3,height,width], Catmull-Rom (bicubic) filter, edges clamped.
+Tensor resize_image(const Tensor& rgb, int64_t height, int64_t width);
+
+// --size: "512" = shorter side 512 and the other side scaled and rounded to a multiple of 8;
+// "320x240" = exactly W x H; "0" = keep the file's size.
+struct SizeSpec {
+  enum Kind { keep, shorter_side, exact } kind = keep;
+  int64_t width = 0, height = 0, side = 0;
+};
+SizeSpec parse_size(const std::string& text, const std::string& option_name);
+std::pair<int64_t, int64_t> target_hw(int64_t height, int64_t width, const SizeSpec& spec);  // (H, W)
+
+// load_image + resize to the spec.
+Tensor load_image_sized(const std::string& path, const SizeSpec& spec, const ImageLimits& limits = {});
+
+}  // namespace gs::data
