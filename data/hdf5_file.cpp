@@ -117,6 +117,20 @@ Shape H5File::shape(const std::string& dataset) const {
   return Shape(dims.begin(), dims.end());
 }
 
+std::string H5File::dtype(const std::string& dataset) const {
+  if (!exists(dataset)) fail("no dataset '" + dataset + "'");
+  Handle d(H5Dopen2(id_, dataset.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!d.ok()) fail("'" + dataset + "' is not a dataset");
+  Handle type(H5Dget_type(d.get()), H5Tclose);
+  const size_t bits = 8 * H5Tget_size(type.get());
+  switch (H5Tget_class(type.get())) {
+    case H5T_FLOAT: return "float" + std::to_string(bits);
+    case H5T_INTEGER: return (H5Tget_sign(type.get()) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(bits);
+    case H5T_STRING: return "string";
+    default: return "other";
+  }
+}
+
 namespace {
 template <class T>
 std::vector<T> read_as(const H5File& f, hid_t file, const std::string& dataset, hid_t mem_type, Shape* shape_out) {

@@ -24,6 +24,7 @@ class H5File {
   bool exists(const std::string& object) const;              // a dataset or group
   std::vector<std::string> members(const std::string& group) const;  // sorted names
   Shape shape(const std::string& dataset) const;
+  std::string dtype(const std::string& dataset) const;  // "float32", "float64", "int64", "uint8", ...
 
   // Any numeric dataset, converted by HDF5 (float64 golden values become float32).
   Tensor read_tensor(const std::string& dataset) const;

@@ -1,0 +1,31 @@
+// The project's model file (HDF5): one float32 dataset per canonical parameter name under
+// `params/`, and the configuration as root attributes (format, format_version, encoder_layout,
+// upsample, patch, d, scale_hidden, s_min, s_max, widths). Loading checks every name, shape and dtype
+// against the configuration and names what is missing, extra or wrong. Writes are atomic.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/config.h"
+#include "tensor/tensor.h"
+
+namespace gs::data {
+
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+
+struct ModelFile {
+  models::ModelConfig config;
+  NamedTensors params;  // in parameter_shapes(config) order
+};
+
+constexpr int64_t kModelFormatVersion = 1;
+
+void save_model_file(const std::string& path, const models::ModelConfig& config, const NamedTensors& params);
+ModelFile load_model_file(const std::string& path);
+
+// Checks a set of named tensors against the expected names and shapes; `source` names the file in
+// the error. Missing, extra and mis-shaped tensors are all listed in one message.
+void check_parameters(const NamedTensors& params, const models::ParameterShapes& expected, const std::string& source);
+
+}  // namespace gs::data

@@ -1,0 +1,90 @@
+#include "data/model_file.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "data/hdf5_file.h"
+#include "tensor/ops.h"
+
+using gs::Tensor;
+namespace fs = std::filesystem;
+namespace data = gs::data;
+
+namespace {
+gs::models::ModelConfig tiny_config() {
+  gs::models::ModelConfig c;
+  c.widths = {4, 4, 6, 8};
+  c.d = 4;
+  c.scale_hidden = 4;
+  c.upsample = gs::models::UpsampleMode::bilinear;
+  c.patch = 3;
+  return c;
+}
+
+data::NamedTensors random_params(const gs::models::ModelConfig& c) {
+  gs::Rng rng(3);
+  data::NamedTensors out;
+  for (const auto& [name, shape] : gs::models::parameter_shapes(c)) out.push_back({name, Tensor::randn(shape, rng)});
+  return out;
+}
+}  // namespace
+
+TEST_CASE("model file: round trip of configuration and every parameter") {
+  const auto c = tiny_config();
+  const auto params = random_params(c);
+  const std::string path = (fs::temp_directory_path() / "gs_test_model.h5").string();
+  data::save_model_file(path, c, params);
+  const data::ModelFile m = data::load_model_file(path);
+  CHECK(m.config.widths == c.widths);
+  CHECK(m.config.upsample == gs::models::UpsampleMode::bilinear);
+  CHECK(m.config.patch == 3);
+  REQUIRE(m.params.size() == params.size());
+  for (size_t i = 0; i < params.size(); ++i) {
+    CHECK(m.params[i].first == params[i].first);
+    CHECK(gs::max_abs_diff(m.params[i].second, params[i].second) == 0.f);
+  }
+  fs::remove(path);
+}
+
+TEST_CASE("model file: canonical names of the real model") {
+  const auto shapes = gs::models::parameter_shapes(gs::models::ModelConfig{});
+  CHECK(shapes.front().first == "encoder.conv0.weight");
+  CHECK(shapes.back().first == "decoder.dec1_1.bias");
+  auto find = [&](const std::string& n) {
+    for (const auto& [name, s] : shapes)
+      if (name == n) return s;
+    return gs::Shape{};
+  };
+  CHECK(find("encoder.conv4_1.weight") == gs::Shape{512, 256, 3, 3});
+  CHECK(find("scale.conv1.weight") == gs::Shape{128, 512, 3, 3});
+  CHECK(find("inter.Ws") == gs::Shape{64, 512});
+  CHECK(find("intra.ak") == gs::Shape{64});
+  CHECK(find("decoder.dec4_1.weight") == gs::Shape{256, 512, 3, 3});
+  CHECK(shapes.size() == 20 + 4 + 7 + 18);
+}
+
+TEST_CASE("model file: missing, extra, mis-shaped and wrongly typed tensors are named") {
+  const auto c = tiny_config();
+  auto params = random_params(c);
+  params.erase(params.begin() + 2);                       // drop encoder.conv1_1.weight
+  params.push_back({"decoder.extra", Tensor({1})});
+  params[0].second = Tensor({3, 3, 2, 2});                // encoder.conv0.weight mis-shaped
+  std::string message;
+  try {
+    data::check_parameters(params, gs::models::parameter_shapes(c), "m.h5");
+  } catch (const std::runtime_error& e) {
+    message = e.what();
+  }
+  CHECK(message.find("m.h5: missing encoder.conv1_1.weight") != std::string::npos);
+  CHECK(message.find("encoder.conv0.weight is [3, 3, 2, 2], expected [3, 3, 1, 1]") != std::string::npos);
+  CHECK(message.find("unexpected decoder.extra") != std::string::npos);
+  const std::string path = (fs::temp_directory_path() / "gs_test_bad_model.h5").string();
+  {
+    data::H5File f = data::H5File::create(path);
+    f.set_attr("/", "format", std::string("something-else"));
+  }
+  CHECK_THROWS_WITH_AS(data::load_model_file(path), doctest::Contains("not a graphstyle model file"),
+                       std::runtime_error);
+  fs::remove(path);
+}
