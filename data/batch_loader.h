@@ -1,0 +1,67 @@
+// Training batches of random crops, decoded on worker threads ahead of the training step.
+//
+// Determinism: sample number n (counting from 0 over the whole run) takes the file at position
+// n % F of a permutation drawn for epoch n / F from the seed, and its crop offsets from an RNG
+// seeded by (seed, n). So the loader's whole state is one counter, `position()`: a run resumed from
+// a checkpoint at position P sees exactly the batches an uninterrupted run sees, however the worker
+// threads are scheduled. A file that cannot be decoded is skipped (the next file of the permutation
+// stands in), reported once on stderr and counted in `skipped_files()`; it never stops training.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace gs::data {
+
+struct LoaderOptions {
+  int64_t batch = 8;
+  int64_t resize = 512;  // shorter side, before cropping
+  int64_t crop = 256;
+  uint64_t seed = 0;
+  int workers = 2;
+  int prefetch = 2;      // batches prepared ahead per worker
+};
+
+class BatchLoader {
+ public:
+  BatchLoader(std::vector<std::string> files, LoaderOptions options, std::string name);
+  ~BatchLoader();
+  BatchLoader(const BatchLoader&) = delete;
+  BatchLoader& operator=(const BatchLoader&) = delete;
+
+  Tensor next();                       // [batch, 3, crop, crop]
+  int64_t position() const { return next_batch_ * options_.batch; }  // samples handed out so far
+  void seek(int64_t position);         // resume; must be a multiple of the batch size
+  int64_t skipped_files() const;
+  size_t size() const { return files_.size(); }
+
+ private:
+  Tensor make_batch(int64_t batch_index);
+  Tensor load_sample(int64_t n);
+  void worker_loop(int worker);
+  void start_workers();
+  void stop_workers();
+
+  std::vector<std::string> files_;
+  LoaderOptions options_;
+  std::string name_;  // "content" / "style", for messages
+
+  int64_t next_batch_ = 0;
+  mutable std::mutex mutex_;
+  std::condition_variable ready_, wanted_;
+  std::map<int64_t, Tensor> done_;      // finished batches by index
+  std::map<int64_t, std::string> errors_;
+  std::set<size_t> bad_files_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace gs::data
