@@ -36,11 +36,9 @@ void check_parameters(const NamedTensors& params, const models::ParameterShapes&
   if (!msg.empty()) throw std::runtime_error(source + ": " + msg.substr(0, msg.size() - 1));
 }
 
-void save_model_file(const std::string& path, const models::ModelConfig& c, const NamedTensors& params) {
-  check_parameters(params, models::parameter_shapes(c), "model to save as " + path);
-  AtomicFile out(path);
+void write_model(H5File& f, const models::ModelConfig& c, const NamedTensors& params) {
+  check_parameters(params, models::parameter_shapes(c), "model to save as " + f.path());
   {
-    H5File f = H5File::create(out.temp_path());
     f.set_attr("/", "format", std::string(kFormat));
     f.set_attr("/", "format_version", kModelFormatVersion);
     f.set_attr("/", "encoder_layout", models::to_string(c.encoder));
@@ -54,11 +52,21 @@ void save_model_file(const std::string& path, const models::ModelConfig& c, cons
     f.write_i64("config/widths", {4}, widths);
     for (const auto& [name, t] : params) f.write_tensor("params/" + name, t);
   }
+}
+
+void save_model_file(const std::string& path, const models::ModelConfig& c, const NamedTensors& params) {
+  AtomicFile out(path);
+  {
+    H5File f = H5File::create(out.temp_path());
+    write_model(f, c, params);
+  }
   out.commit();
 }
 
-ModelFile load_model_file(const std::string& path) {
-  H5File f = H5File::open_read(path);
+ModelFile load_model_file(const std::string& path) { return read_model(H5File::open_read(path)); }
+
+ModelFile read_model(const H5File& f) {
+  const std::string& path = f.path();
   if (!f.has_attr("/", "format") || f.attr_string("/", "format") != kFormat)
     throw std::runtime_error(path + ": not a graphstyle model file (make one with `graphstyle convert`)");
   const int64_t version = f.attr_int("/", "format_version");

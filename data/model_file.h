@@ -24,6 +24,11 @@ constexpr int64_t kModelFormatVersion = 1;
 void save_model_file(const std::string& path, const models::ModelConfig& config, const NamedTensors& params);
 ModelFile load_model_file(const std::string& path);
 
+// The two halves, for files that hold a model and more (training checkpoints).
+class H5File;
+void write_model(H5File& file, const models::ModelConfig& config, const NamedTensors& params);
+ModelFile read_model(const H5File& file);
+
 // Checks a set of named tensors against the expected names and shapes; `source` names the file in
 // the error. Missing, extra and mis-shaped tensors are all listed in one message.
 void check_parameters(const NamedTensors& params, const models::ParameterShapes& expected, const std::string& source);

@@ -1,0 +1,49 @@
+#include "train/checkpoint.h"
+
+#include <stdexcept>
+
+#include "data/atomic_file.h"
+#include "data/hdf5_file.h"
+
+namespace gs::train {
+
+void save_checkpoint(const std::string& path, const Checkpoint& ck) {
+  data::AtomicFile out(path);
+  {
+    data::H5File f = data::H5File::create(out.temp_path());
+    data::write_model(f, ck.model.config, ck.model.params);
+    f.set_attr("/", "checkpoint", int64_t{1});
+    f.set_attr("/", "step", ck.state.step);
+    f.set_attr("/", "content_position", ck.state.content_position);
+    f.set_attr("/", "style_position", ck.state.style_position);
+    // uint64 seeds do not fit an int64 attribute's range in general; keep the bits as a string.
+    f.set_attr("/", "seed", std::to_string(ck.state.seed));
+    for (const auto& [name, t] : ck.adam_m) f.write_tensor("optimizer/m/" + name, t);
+    for (const auto& [name, t] : ck.adam_v) f.write_tensor("optimizer/v/" + name, t);
+    f.flush();
+  }
+  out.commit();
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  data::H5File f = data::H5File::open_read(path);
+  if (!f.has_attr("/", "checkpoint"))
+    throw std::runtime_error(path + ": a model file, not a training checkpoint (nothing to resume)");
+  Checkpoint ck;
+  ck.model = data::read_model(f);
+  ck.state.step = f.attr_int("/", "step");
+  ck.state.content_position = f.attr_int("/", "content_position");
+  ck.state.style_position = f.attr_int("/", "style_position");
+  ck.state.seed = std::stoull(f.attr_string("/", "seed"));
+  for (const char* which : {"m", "v"}) {
+    const std::string group = std::string("optimizer/") + which;
+    if (!f.exists(group)) continue;
+    auto& into = which[0] == 'm' ? ck.adam_m : ck.adam_v;
+    for (const std::string& name : f.members(group)) into.push_back({name, f.read_tensor(group + "/" + name)});
+  }
+  if (ck.adam_m.size() != ck.adam_v.size())
+    throw std::runtime_error(path + ": optimizer state is incomplete (first and second moments differ in count)");
+  return ck;
+}
+
+}  // namespace gs::train
