@@ -77,6 +77,7 @@ bool same_key(const PickleValue& a, const PickleValue& b) {
 }  // namespace
 
 std::string pickle_opcode_name(unsigned char opcode) {
+  // clang-format off
   static const std::map<unsigned char, const char*> names = {
       {'(', "MARK"},          {'.', "STOP"},          {'0', "POP"},          {'1', "POP_MARK"},
       {'2', "DUP"},           {'F', "FLOAT"},         {'I', "INT"},          {'J', "BININT"},
@@ -96,6 +97,7 @@ std::string pickle_opcode_name(unsigned char opcode) {
       {0x91, "FROZENSET"},    {0x92, "NEWOBJ_EX"},    {0x93, "STACK_GLOBAL"}, {0x94, "MEMOIZE"},
       {0x95, "FRAME"},        {0x96, "BYTEARRAY8"},   {0x97, "NEXT_BUFFER"}, {0x98, "READONLY_BUFFER"},
   };
+  // clang-format on
   auto it = names.find(opcode);
   return it == names.end() ? "" : it->second;
 }
@@ -239,8 +241,8 @@ PickleValue PickleReader::make_global(const std::string& module, const std::stri
   if (!allowed_.count(full)) {
     std::string list;
     for (const auto& [allowed_name, allowed] : allowed_) list += (list.empty() ? "" : ", ") + allowed_name;
-    fail("GLOBAL '" + full + "' is not allowed (nothing in the file is ever executed); allowed: " +
-             (list.empty() ? "none" : list),
+    fail("GLOBAL '" + full +
+             "' is not allowed (nothing in the file is ever executed); allowed: " + (list.empty() ? "none" : list),
          at);
   }
   return PickleGlobal{module, name};
@@ -321,7 +323,8 @@ PickleValue PickleReader::load() {
         // BUILD sets attributes; a state dict's only attribute is `_metadata` (module versions),
         // which loading tensors does not need, so it is dropped.
         PickleValue state = pop(at);
-        if (!top(at).is_dict()) fail("BUILD (setting attributes) on a " + top(at).describe() + " is not supported", at);
+        if (!top(at).is_dict())
+          fail("BUILD (setting attributes) is only supported on a dict, found " + top(at).describe(), at);
         break;
       }
       case EMPTY_DICT: stack_.push_back(PickleValue::dict()); break;
@@ -340,14 +343,14 @@ PickleValue PickleReader::load() {
         PickleValue value = pop(at);
         PickleValue key = pop(at);
         PickleValue& dict = top(at);
-        if (!dict.is_dict()) fail("SETITEM on a " + dict.describe() + ", expected a dict", at);
+        if (!dict.is_dict()) fail("SETITEM needs a dict, found " + dict.describe(), at);
         std::get<std::shared_ptr<PickleDict>>(dict.value)->set(std::move(key), std::move(value));
         break;
       }
       case SETITEMS: {
         std::vector<PickleValue> items = pop_to_mark(at);
         PickleValue& dict = top(at);
-        if (!dict.is_dict()) fail("SETITEMS on a " + dict.describe() + ", expected a dict", at);
+        if (!dict.is_dict()) fail("SETITEMS needs a dict, found " + dict.describe(), at);
         if (items.size() % 2) fail("malformed pickle: SETITEMS with an odd number of values", at);
         auto& target = *std::get<std::shared_ptr<PickleDict>>(dict.value);
         for (size_t i = 0; i < items.size(); i += 2) target.set(std::move(items[i]), std::move(items[i + 1]));
@@ -356,14 +359,14 @@ PickleValue PickleReader::load() {
       case APPEND: {
         PickleValue value = pop(at);
         PickleValue& list = top(at);
-        if (!list.is_list()) fail("APPEND on a " + list.describe() + ", expected a list", at);
+        if (!list.is_list()) fail("APPEND needs a list, found " + list.describe(), at);
         std::get<std::shared_ptr<PickleList>>(list.value)->items.push_back(std::move(value));
         break;
       }
       case APPENDS: {
         std::vector<PickleValue> items = pop_to_mark(at);
         PickleValue& list = top(at);
-        if (!list.is_list()) fail("APPENDS on a " + list.describe() + ", expected a list", at);
+        if (!list.is_list()) fail("APPENDS needs a list, found " + list.describe(), at);
         auto& target = std::get<std::shared_ptr<PickleList>>(list.value)->items;
         for (PickleValue& v : items) target.push_back(std::move(v));
         break;

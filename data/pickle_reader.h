@@ -55,16 +55,17 @@ struct PickleDict {
 // One Python value. Lists, tuples and dicts are shared, as in Python: the pickle memo hands out the
 // same object again, and items added later are seen through every reference.
 struct PickleValue {
-  using Variant = std::variant<PickleNone, bool, int64_t, double, std::string, PickleBigInt, PickleGlobal,
-                               PickleObject, std::shared_ptr<PickleTuple>, std::shared_ptr<PickleList>,
-                               std::shared_ptr<PickleDict>>;
+  using Variant = std::variant<PickleNone, bool, int64_t, double, std::string, PickleBigInt, PickleGlobal, PickleObject,
+                               std::shared_ptr<PickleTuple>, std::shared_ptr<PickleList>, std::shared_ptr<PickleDict>>;
   Variant value;
 
   PickleValue() = default;
   // Implicit on purpose: PickleValue(3), PickleValue("cpu"), PickleValue(true) read like Python.
+  // clang-format off
   template <class T>
     requires(!std::is_same_v<std::decay_t<T>, PickleValue> && std::is_constructible_v<Variant, T>)
   PickleValue(T v) : value(std::move(v)) {}
+  // clang-format on
   PickleValue(int v) : value(int64_t{v}) {}
   PickleValue(const char* s) : value(std::string(s)) {}
 
@@ -73,12 +74,16 @@ struct PickleValue {
   static PickleValue dict();
 
   template <class T>
-  bool is() const { return std::holds_alternative<T>(value); }
+  bool is() const {
+    return std::holds_alternative<T>(value);
+  }
   bool is_none() const { return is<PickleNone>(); }
   bool is_tuple() const { return is<std::shared_ptr<PickleTuple>>(); }
   bool is_list() const { return is<std::shared_ptr<PickleList>>(); }
   bool is_dict() const { return is<std::shared_ptr<PickleDict>>(); }
-  bool is_object(const std::string& kind) const { return is<PickleObject>() && std::get<PickleObject>(value).kind == kind; }
+  bool is_object(const std::string& kind) const {
+    return is<PickleObject>() && std::get<PickleObject>(value).kind == kind;
+  }
 
   // Typed access; throws std::runtime_error saying what was found instead of `what`.
   int64_t as_int(const std::string& what) const;

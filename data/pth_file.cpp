@@ -30,6 +30,7 @@ struct StorageType {
   const char* dtype;  // the PyTorch dtype
   int64_t element_size;
 };
+// clang-format off
 const StorageType kStorageTypes[] = {
     {"FloatStorage", "float32", 4},      {"DoubleStorage", "float64", 8},
     {"HalfStorage", "float16", 2},       {"BFloat16Storage", "bfloat16", 2},
@@ -40,6 +41,7 @@ const StorageType kStorageTypes[] = {
     {"QInt8Storage", "qint8", 1},        {"QUInt8Storage", "quint8", 1},
     {"QInt32Storage", "qint32", 4},
 };
+// clang-format on
 const StorageType& float32_storage() { return kStorageTypes[0]; }
 
 // A storage named by a persistent id: a whole root storage or, in the legacy format, a window
@@ -80,8 +82,6 @@ struct Storages {
   throw std::runtime_error(path + ": " + problem);
 }
 
-std::string int_list_str(const Shape& values) { return shape_str(values); }
-
 const StorageType& storage_type_of(const PickleValue& value, const std::string& what) {
   if (value.is<PickleGlobal>()) {
     const PickleGlobal& global = std::get<PickleGlobal>(value.value);
@@ -96,7 +96,8 @@ PickleValue Storages::from_persistent_id(const PickleValue& pid) {
   const std::vector<PickleValue>& id = pid.as_tuple(what);
   if (id.empty()) fail(path, "empty persistent id");
   const std::string& kind = id[0].as_str(what + " type");
-  if (kind == "module") fail(path, "the file holds a whole pickled nn.Module, not a state dict; save model.state_dict()");
+  if (kind == "module")
+    fail(path, "the file holds a whole pickled nn.Module, not a state dict; save model.state_dict()");
   if (kind != "storage") fail(path, "persistent id of kind '" + kind + "', expected 'storage'");
   const char* layout = legacy ? "('storage', storage_type, root_key, location, numel, view_metadata)"
                               : "('storage', storage_type, key, location, numel)";
@@ -115,7 +116,8 @@ PickleValue Storages::from_persistent_id(const PickleValue& pid) {
   if (legacy && !id[5].is_none()) {
     // (view_key, offset, size): a window into the root storage (old PyTorch shared storages).
     const std::vector<PickleValue>& view = id[5].as_tuple(what + " view metadata");
-    if (view.size() != 3) fail(path, "storage view metadata has " + std::to_string(view.size()) + " fields, expected 3");
+    if (view.size() != 3)
+      fail(path, "storage view metadata has " + std::to_string(view.size()) + " fields, expected 3");
     ref.offset = view[1].as_int(what + " view offset");
     ref.numel = view[2].as_int(what + " view size");
     if (ref.offset < 0 || ref.numel < 0 || ref.offset > numel || ref.numel > numel - ref.offset)
@@ -151,7 +153,7 @@ PickleValue rebuild_tensor(const std::vector<PickleValue>& args, const std::stri
   tensor.size = int_tuple(args[2], what + " size");
   tensor.stride = int_tuple(args[3], what + " stride");
   if (tensor.size.size() != tensor.stride.size())
-    fail(path, function + ": size " + int_list_str(tensor.size) + " and stride " + int_list_str(tensor.stride) +
+    fail(path, function + ": size " + shape_str(tensor.size) + " and stride " + shape_str(tensor.stride) +
                    " have different lengths");
   return PickleObject{"tensor", tensor};
 }
@@ -180,14 +182,14 @@ void allow_torch_globals(PickleReader& reader, const std::string& path) {
 // Checks that the top-level object is a dict of str -> float32 tensor, before any data is read.
 std::vector<std::pair<std::string, TensorRef>> state_dict_entries(const PickleValue& top, const std::string& path) {
   if (!top.is_dict())
-    fail(path, "the saved object is a " + top.describe() + ", expected a dict of str -> tensor (a state dict)");
+    fail(path, "the saved object (" + top.describe() + ") is not a dict of str -> tensor (a state dict)");
   std::vector<std::pair<std::string, TensorRef>> entries;
   for (const auto& [key, value] : top.as_dict(path).items) {
     if (!key.is<std::string>()) fail(path, "state dict key " + key.describe() + " is not a str");
     const std::string& name = std::get<std::string>(key.value);
     if (!value.is_object("tensor"))
-      fail(path, "entry '" + name + "' is a " + value.describe() +
-                     ", expected a tensor (is this a training checkpoint holding a state dict?)");
+      fail(path, "entry '" + name + "' (" + value.describe() +
+                     ") is not a tensor (is this a training checkpoint holding a state dict?)");
     const TensorRef& tensor = std::any_cast<const TensorRef&>(std::get<PickleObject>(value.value).payload);
     if (tensor.storage.type != &float32_storage())
       fail(path, "tensor '" + name + "' has dtype " + tensor.storage.type->dtype + " (torch." +
@@ -218,7 +220,7 @@ Tensor materialize(const std::string& name, const TensorRef& ref, const RootStor
   int64_t last = ref.offset;
   for (size_t d = 0; d < ref.size.size(); ++d) last = multiply_add(ref.size[d] - 1, ref.stride[d], last, path, name);
   if (last >= storage.numel)
-    fail(path, "tensor '" + name + "' (size " + int_list_str(ref.size) + ", stride " + int_list_str(ref.stride) +
+    fail(path, "tensor '" + name + "' (size " + shape_str(ref.size) + ", stride " + shape_str(ref.stride) +
                    ", offset " + std::to_string(ref.offset) + ") reaches element " + std::to_string(last) +
                    " but its storage '" + storage.key + "' has " + std::to_string(storage.numel) +
                    " elements: the file is inconsistent");
@@ -309,8 +311,8 @@ StateDict load_legacy_format(const std::string& path) {
                    ", expected torch.save's magic number 0x1950a86a20f9469cfc6c: not a PyTorch checkpoint");
   int64_t version = reader.load().as_int(path + ": legacy protocol version");
   if (version != kLegacyProtocolVersion)
-    fail(path, "legacy protocol version " + std::to_string(version) + ", expected " +
-                   std::to_string(kLegacyProtocolVersion));
+    fail(path,
+         "legacy protocol version " + std::to_string(version) + ", expected " + std::to_string(kLegacyProtocolVersion));
   PickleValue sys_info = reader.load();
   for (const auto& [key, value] : sys_info.as_dict(path + ": sys_info").items)
     if (key.is<std::string>() && std::get<std::string>(key.value) == "little_endian" && value.is<bool>() &&
@@ -368,8 +370,9 @@ StateDict load_pth_state_dict(const std::string& path) {
   // torch.load tells the formats apart the same way: a zip archive starts with a local file header.
   if (std::memcmp(head, "PK\x03\x04", 4) == 0) return load_zip_format(path);
   if (static_cast<unsigned char>(head[0]) == 0x80) return load_legacy_format(path);  // pickle PROTO opcode
-  fail(path, "not a PyTorch checkpoint: expected a zip archive (torch.save since PyTorch 1.6, starting with 'PK') "
-             "or a legacy torch.save file (a pickle, starting with byte 0x80)");
+  fail(path,
+       "not a PyTorch checkpoint: expected a zip archive (torch.save since PyTorch 1.6, starting with 'PK') "
+       "or a legacy torch.save file (a pickle, starting with byte 0x80)");
 }
 
 }  // namespace gs::data

@@ -14,6 +14,7 @@ struct Conv {
   Shape weight;
 };
 
+// clang-format off
 const std::vector<Conv> kEncoderConvs = {
     {"encoder.conv0", {3, 3, 1, 1}},        {"encoder.conv1_1", {64, 3, 3, 3}},
     {"encoder.conv1_2", {64, 64, 3, 3}},    {"encoder.conv2_1", {128, 64, 3, 3}},
@@ -46,6 +47,7 @@ const PrefixMap kTorchvisionVgg19 = {
     {"features.7", "encoder.conv2_2"},  {"features.10", "encoder.conv3_1"}, {"features.12", "encoder.conv3_2"},
     {"features.14", "encoder.conv3_3"}, {"features.16", "encoder.conv3_4"}, {"features.19", "encoder.conv4_1"},
 };
+// clang-format on
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -84,8 +86,8 @@ StateDict rename_convs(const StateDict& state, const PrefixMap& prefixes, const 
         throw std::runtime_error(source + ": missing key " + named + " in the " + layout + " state dict");
       Shape expected = expected_shape(name);
       if (it->second.shape() != expected)
-        throw std::runtime_error(source + ": " + named + " has shape " + shape_str(it->second.shape()) +
-                                 ", expected " + shape_str(expected));
+        throw std::runtime_error(source + ": " + named + " has shape " + shape_str(it->second.shape()) + ", expected " +
+                                 shape_str(expected));
       out[name] = it->second;
     }
   }

@@ -73,7 +73,9 @@ ZipReader::ZipReader(const std::string& path) : path_(path) {
   read_central_directory();
 }
 
-void ZipReader::fail(const std::string& problem) const { throw std::runtime_error("zip archive " + path_ + ": " + problem); }
+void ZipReader::fail(const std::string& problem) const {
+  throw std::runtime_error("zip archive " + path_ + ": " + problem);
+}
 
 std::string ZipReader::read_at(uint64_t offset, uint64_t count, const char* what) {
   if (offset > file_size_ || count > file_size_ - offset)

@@ -1,6 +1,9 @@
 // Helpers for the data tests: a scratch folder, and a minimal zip writer to craft archives (and
 // torch.save zip files) byte by byte.
 #pragma once
+#include <doctest/doctest.h>
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -8,9 +11,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <unistd.h>
 
 #include "data/zip_reader.h"
 
@@ -88,8 +88,8 @@ inline std::string make_zip(const std::vector<ZipEntrySpec>& entries) {
   for (const ZipEntrySpec& e : entries) {
     uint64_t offset = out.size();
     uint32_t crc = gs::data::crc32(e.data);
-    out += le(0x04034b50, 4) + le(20, 2) + le(0, 2) + le(e.method, 2) + le(0, 4) + le(crc, 4) +
-           le(e.data.size(), 4) + le(e.data.size(), 4) + le(e.name.size(), 2) + le(0, 2) + e.name + e.data;
+    out += le(0x04034b50, 4) + le(20, 2) + le(0, 2) + le(e.method, 2) + le(0, 4) + le(crc, 4) + le(e.data.size(), 4) +
+           le(e.data.size(), 4) + le(e.name.size(), 2) + le(0, 2) + e.name + e.data;
     std::string extra;
     uint64_t small_size = e.data.size(), small_offset = offset;
     if (e.zip64) {

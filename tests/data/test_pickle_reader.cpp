@@ -1,7 +1,6 @@
-#include "data/pickle_reader.h"
-
 #include <doctest/doctest.h>
 
+#include "data/pickle_reader.h"
 #include "data/test_files.h"
 
 using gs::data::PickleBigInt;
@@ -84,7 +83,7 @@ TEST_CASE("pth pickle: small opcodes one by one") {
   CHECK(load_one(unescape(R"(\x80\x02U\x03abc.)")).as_str("") == "abc");  // Python 2 str
   CHECK(load_one(unescape(R"(\x80\x02T\x02\x00\x00\x00hi.)")).as_str("") == "hi");
   CHECK(load_one(unescape(R"(\x80\x02K\x01K\x02\x86.)")).as_tuple("").size() == 2);  // TUPLE2
-  CHECK(load_one(unescape(R"(\x80\x02K\x01\x85.)")).as_tuple("").size() == 1);      // TUPLE1
+  CHECK(load_one(unescape(R"(\x80\x02K\x01\x85.)")).as_tuple("").size() == 1);       // TUPLE1
   CHECK(load_one(unescape(R"(\x80\x02K\x01K\x02K\x03\x87.)")).as_tuple("")[2].as_int("") == 3);
   CHECK(load_one(unescape(R"(\x80\x02).)")).as_tuple("").empty());
   // LONG_BINPUT / LONG_BINGET
@@ -142,20 +141,18 @@ TEST_CASE("pth pickle: refusals name the source, the byte offset and the problem
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02K\x01K\x02\x92.)")),
                        doctest::Contains("byte 6: unsupported opcode 0x92 (NEWOBJ_EX)"), std::runtime_error);
-  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02\xff.)")),
-                       doctest::Contains("byte 2: unknown opcode 0xff"), std::runtime_error);
-  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02X\x10\x00\x00\x00abc)")),
-                       doctest::Contains("unexpected end of data while reading BINUNICODE text"),
+  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02\xff.)")), doctest::Contains("byte 2: unknown opcode 0xff"),
                        std::runtime_error);
+  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02X\x10\x00\x00\x00abc)")),
+                       doctest::Contains("unexpected end of data while reading BINUNICODE text"), std::runtime_error);
   CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02K\x01)")), doctest::Contains("truncated file?"),
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02h\x05.)")), doctest::Contains("memo entry 5 was never stored"),
                        std::runtime_error);
-  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02t.)")), doctest::Contains("needs a MARK"),
-                       std::runtime_error);
-  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02]s.)")), doctest::Contains("stack is empty"),
-                       std::runtime_error);
-  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02]K\x01b.)")), doctest::Contains("BUILD (setting attributes)"),
+  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02t.)")), doctest::Contains("needs a MARK"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02]s.)")), doctest::Contains("stack is empty"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02]K\x01b.)")),
+                       doctest::Contains("BUILD (setting attributes) is only supported on a dict, found list of 0"),
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x09.)")), doctest::Contains("protocol 9 is unknown"),
                        std::runtime_error);

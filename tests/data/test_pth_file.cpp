@@ -1,9 +1,8 @@
-#include "data/pth_file.h"
+#include <doctest/doctest.h>
 
 #include <cstring>
 
-#include <doctest/doctest.h>
-
+#include "data/pth_file.h"
 #include "data/test_files.h"
 #include "shared_path.h"
 
@@ -33,10 +32,10 @@ const std::string kOrderedDict = "ccollections\nOrderedDict\n)R";
 // being a persistent id. `view` (legacy only) is the pickled view_metadata, or "N" for None.
 std::string pk_tensor(const std::string& storage_type, const std::string& storage_key, int64_t numel, int64_t offset,
                       const Shape& size, const Shape& stride, bool legacy = false, const std::string& view = "N") {
-  std::string pid = std::string("(") + pk_str("storage") + "ctorch\n" + storage_type + "\n" + pk_str(storage_key) + pk_str("cpu") +
-                    pk_int(numel) + (legacy ? view : "") + "t";
-  return std::string("ctorch._utils\n_rebuild_tensor_v2\n(") + pid + "Q" + pk_int(offset) + pk_tuple(size) + pk_tuple(stride) +
-         "\x89" + kOrderedDict + "tR";
+  std::string pid = std::string("(") + pk_str("storage") + "ctorch\n" + storage_type + "\n" + pk_str(storage_key) +
+                    pk_str("cpu") + pk_int(numel) + (legacy ? view : "") + "t";
+  return std::string("ctorch._utils\n_rebuild_tensor_v2\n(") + pid + "Q" + pk_int(offset) + pk_tuple(size) +
+         pk_tuple(stride) + "\x89" + kOrderedDict + "tR";
 }
 
 // An OrderedDict state dict: pairs of (key, pickled value).
@@ -62,7 +61,8 @@ std::string torch_zip(const std::string& pickle, const std::vector<std::pair<std
 
 // A legacy torch.save file: magic number, protocol version, sys_info, the state dict, the storage
 // keys, then each storage as an int64 element count and its data.
-std::string torch_legacy(const std::string& pickle, const std::vector<std::pair<std::string, std::vector<float>>>& storages) {
+std::string torch_legacy(const std::string& pickle,
+                         const std::vector<std::pair<std::string, std::vector<float>>>& storages) {
   std::string s = gs::test::unescape(R"(\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.)");
   s += gs::test::unescape(R"(\x80\x02M\xe9\x03.)");  // 1001
   s += gs::test::unescape(R"(\x80\x02}.)");
@@ -109,7 +109,7 @@ TEST_CASE("pth file: vgg_normalised, legacy and zip formats") {
   if (state.empty()) return;
   CHECK(state.size() == 20);
   const std::vector<std::pair<int, Shape>> convs = {
-      {0, {3, 3, 1, 1}},     {2, {64, 3, 3, 3}},    {5, {64, 64, 3, 3}},   {9, {128, 64, 3, 3}},
+      {0, {3, 3, 1, 1}},      {2, {64, 3, 3, 3}},     {5, {64, 64, 3, 3}},    {9, {128, 64, 3, 3}},
       {12, {128, 128, 3, 3}}, {16, {256, 128, 3, 3}}, {19, {256, 256, 3, 3}}, {22, {256, 256, 3, 3}},
       {25, {256, 256, 3, 3}}, {29, {512, 256, 3, 3}}};
   for (const auto& [index, shape] : convs) {
@@ -187,8 +187,8 @@ TEST_CASE("pth file: files that are not checkpoints") {
   CHECK_THROWS_WITH_AS(load_pth_state_dict(empty), contains(empty + ": is empty"), std::runtime_error);
   std::string other_zip = dir.file("other.zip");
   write_file(other_zip, gs::test::make_zip({{"readme.txt", "hi"}}));
-  CHECK_THROWS_WITH_AS(load_pth_state_dict(other_zip), contains(other_zip + ": a zip archive without <folder>/data.pkl"),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(load_pth_state_dict(other_zip),
+                       contains(other_zip + ": a zip archive without <folder>/data.pkl"), std::runtime_error);
   std::string other_pickle = dir.file("pickle.pth");
   write_file(other_pickle, gs::test::unescape(R"(\x80\x02K\x01.)"));
   CHECK_THROWS_WITH_AS(load_pth_state_dict(other_pickle),
@@ -226,12 +226,15 @@ TEST_CASE("pth file: crafted pickles are refused with the file and the problem")
                        std::runtime_error);
   // A GLOBAL that Python would import and call.
   CHECK_THROWS_WITH_AS(
-      load_zip_with("system.pth", std::string("\x80\x02" "cos\nsystem\n(") + pk_str("rm -rf /") + "tR."),
+      load_zip_with("system.pth", std::string("\x80\x02"
+                                              "cos\nsystem\n(") +
+                                      pk_str("rm -rf /") + "tR."),
       contains(dir.file("system.pth") + ":archive/data.pkl, byte 2: GLOBAL 'os.system' is not allowed"),
       std::runtime_error);
   // Another dtype, named with its key.
   CHECK_THROWS_WITH_AS(
-      load_zip_with("long.pth", pk_state_dict({{"bn.num_batches_tracked", pk_tensor("LongStorage", "0", 1, 0, {}, {})}}),
+      load_zip_with("long.pth",
+                    pk_state_dict({{"bn.num_batches_tracked", pk_tensor("LongStorage", "0", 1, 0, {}, {})}}),
                     {{"0", std::string(8, '\0')}}),
       contains(dir.file("long.pth") + ": tensor 'bn.num_batches_tracked' has dtype int64 (torch.LongStorage)"),
       std::runtime_error);
@@ -243,18 +246,20 @@ TEST_CASE("pth file: crafted pickles are refused with the file and the problem")
       std::runtime_error);
   // A storage entry shorter than the pickle says.
   CHECK_THROWS_WITH_AS(
-      load_zip_with("entry.pth", pk_state_dict({{"w", pk_tensor("FloatStorage", "0", 8, 0, {8}, {1})}}), {{"0", data4}}),
+      load_zip_with("entry.pth", pk_state_dict({{"w", pk_tensor("FloatStorage", "0", 8, 0, {8}, {1})}}),
+                    {{"0", data4}}),
       contains(dir.file("entry.pth") + ": entry archive/data/0 has 16 bytes, expected 32"), std::runtime_error);
   // A missing storage entry.
-  CHECK_THROWS_WITH_AS(load_zip_with("nodata.pth", pk_state_dict({{"w", pk_tensor("FloatStorage", "7", 4, 0, {4}, {1})}})),
-                       contains(dir.file("nodata.pth") + ": storage '7' has no entry archive/data/7"),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(
+      load_zip_with("nodata.pth", pk_state_dict({{"w", pk_tensor("FloatStorage", "7", 4, 0, {4}, {1})}})),
+      contains(dir.file("nodata.pth") + ": storage '7' has no entry archive/data/7"), std::runtime_error);
   // Not a dict at the top, and a dict holding something other than tensors.
   CHECK_THROWS_WITH_AS(load_zip_with("list.pth", "\x80\x02]."),
-                       contains(dir.file("list.pth") + ": the saved object is a list of 0, expected a dict"),
+                       contains(dir.file("list.pth") + ": the saved object (list of 0) is not a dict"),
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(
-      load_zip_with("epoch.pth", pk_state_dict({{"w", pk_tensor("FloatStorage", "0", 4, 0, {4}, {1})}, {"epoch", pk_int(3)}}),
+      load_zip_with("epoch.pth",
+                    pk_state_dict({{"w", pk_tensor("FloatStorage", "0", 4, 0, {4}, {1})}, {"epoch", pk_int(3)}}),
                     {{"0", data4}}),
-      contains(dir.file("epoch.pth") + ": entry 'epoch' is a int 3, expected a tensor"), std::runtime_error);
+      contains(dir.file("epoch.pth") + ": entry 'epoch' (int 3) is not a tensor"), std::runtime_error);
 }

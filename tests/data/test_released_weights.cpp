@@ -1,7 +1,6 @@
-#include "data/released_weights.h"
-
 #include <doctest/doctest.h>
 
+#include "data/released_weights.h"
 #include "data/test_files.h"
 #include "shared_path.h"
 

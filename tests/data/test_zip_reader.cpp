@@ -1,8 +1,7 @@
-#include "data/zip_reader.h"
-
 #include <doctest/doctest.h>
 
 #include "data/test_files.h"
+#include "data/zip_reader.h"
 #include "shared_path.h"
 
 using gs::data::ZipReader;
