@@ -213,8 +213,7 @@ Tensor materialize(const std::string& name, const TensorRef& ref, const RootStor
   if (!root.has_data) fail(path, "storage '" + storage.key + "' of tensor '" + name + "' has no data in the file");
   int64_t numel = 1;
   for (int64_t size : ref.size) numel = multiply_add(numel, size, 0, path, name);
-  Tensor out = Tensor::empty(ref.size);
-  if (numel == 0) return out;
+  if (numel == 0) return Tensor::empty(ref.size);
 
   // The last element the view touches must lie inside its storage window.
   int64_t last = ref.offset;
@@ -225,6 +224,7 @@ Tensor materialize(const std::string& name, const TensorRef& ref, const RootStor
                    " but its storage '" + storage.key + "' has " + std::to_string(storage.numel) +
                    " elements: the file is inconsistent");
 
+  Tensor out = Tensor::empty(ref.size);
   const char* base = root.bytes.data() + (storage.offset + ref.offset) * sizeof(float);
   float* dst = out.data();
   if (ref.stride == contiguous_strides(ref.size)) {

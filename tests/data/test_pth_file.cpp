@@ -154,7 +154,8 @@ TEST_CASE("pth file: storage offsets and strides give a contiguous copy") {
   TempDir dir;
   // Storage 0..5; a 2x2 view at offset 1 with strides (1, 2): the transpose of [[1, 2], [3, 4]].
   std::string pickle = pk_state_dict({{"w", pk_tensor("FloatStorage", "0", 6, 1, {2, 2}, {1, 2})},
-                                      {"s", pk_tensor("FloatStorage", "0", 6, 5, {}, {})}});
+                                      {"s", pk_tensor("FloatStorage", "0", 6, 5, {}, {})},
+                                      {"e", pk_tensor("FloatStorage", "0", 6, 0, {0, 3}, {3, 1})}});
   std::string path = dir.file("strided.pth");
   write_file(path, torch_zip(pickle, {{"0", floats({0, 1, 2, 3, 4, 5})}}));
   StateDict state = load_pth_state_dict(path);
@@ -162,6 +163,7 @@ TEST_CASE("pth file: storage offsets and strides give a contiguous copy") {
   CHECK(state.at("w").is_contiguous());
   CHECK(state.at("s").dim() == 0);
   CHECK(state.at("s").item() == 5);
+  CHECK(state.at("e").shape() == Shape{0, 3});
 
   // The same in the legacy format, through a view into the root storage: elements 2..5.
   std::string view = std::string("(") + pk_str("view") + pk_int(2) + pk_int(4) + "t";
