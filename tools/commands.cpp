@@ -7,12 +7,13 @@ namespace gs::tools {
 int run_verify(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_not_yet(const std::vector<std::string>& args);
+int run_convert(const std::vector<std::string>& args);
 
 namespace {
 // Commands whose issue has not landed yet say so rather than pretend.
 const Command kCommands[] = {
     {"stylize", "stylize a content image with a style image (not built yet)", run_not_yet},
-    {"convert", "convert PyTorch .pth weights into a graphstyle model file (not built yet)", run_not_yet},
+    {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
     {"train", "train the stylizer on image folders (not built yet)", run_not_yet},
     {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
     {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},

@@ -1,0 +1,20 @@
+// Building a full parameter set from the files a user has: the released AdaIN encoder and decoder
+// .pth files, and optionally a graph-parameter .pth (keys scale.*, inter.*, intra.* only).
+#pragma once
+#include <string>
+
+#include "data/model_file.h"
+#include "data/pth_file.h"
+#include "models/config.h"
+
+namespace gs::models {
+
+// The graph parameters of a .pth (or model file) for this config; every key is checked.
+data::NamedTensors load_graph_params(const std::string& path, const ModelConfig& config);
+
+// Every parameter in parameter_shapes(config) order, from the three parts; checked.
+data::NamedTensors assemble_params(const ModelConfig& config, const data::StateDict& encoder,
+                                   const data::NamedTensors& graph, const data::StateDict& decoder,
+                                   const std::string& source);
+
+}  // namespace gs::models
