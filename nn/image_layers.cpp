@@ -71,24 +71,35 @@ Tensor reflection_pad_backward(const Tensor& g_in, const Shape& x_shape, int p) 
 
 // --- max-pool 2x2, stride 2, ceil mode ------------------------------------------------------------
 
-// Flat index in the plane of the window's maximum. The scan is row-major and only a strictly
-// larger value (or a NaN, as in PyTorch) replaces the best, so ties keep the first maximum.
+// The pool's comparison: a strictly larger value, or a NaN (as in PyTorch), replaces the best so far.
+// Scanning a window row-major, ties therefore keep the first maximum. Written as selects rather
+// than branches: on real data the outcome is random and mispredicted branches would dominate.
+inline bool beats(float v, float best) { return v > best || std::isnan(v); }
+inline float pool_max(float best, float v) { return beats(v, best) ? v : best; }
+
+// Flat index in the plane of the maximum of window (oy, ox); at odd sizes the last row and column
+// of windows are partial (ceil mode).
 inline int64_t window_argmax(const float* plane, int64_t h, int64_t w, int64_t oy, int64_t ox) {
-  const int64_t y0 = 2 * oy, x0 = 2 * ox, y1 = std::min(y0 + 2, h), x1 = std::min(x0 + 2, w);
-  int64_t best = y0 * w + x0;
-  for (int64_t y = y0; y < y1; ++y)
-    for (int64_t x = x0; x < x1; ++x) {
-      const float v = plane[y * w + x];
-      if (v > plane[best] || std::isnan(v)) best = y * w + x;
-    }
-  return best;
+  const int64_t first = 2 * oy * w + 2 * ox;
+  const bool right = 2 * ox + 1 < w, down = 2 * oy + 1 < h;
+  int64_t at = first;
+  float best = plane[first];
+  auto consider = [&](int64_t i) {
+    const bool take = beats(plane[i], best);
+    best = take ? plane[i] : best;
+    at = take ? i : at;
+  };
+  if (right) consider(first + 1);
+  if (down) consider(first + w);
+  if (down && right) consider(first + w + 1);
+  return at;
 }
 
 // x: [N,C,H,W] -> [N,C,ceil(H/2),ceil(W/2)]
 Tensor max_pool_forward(const Tensor& x_in) {
   Tensor x = x_in.contiguous();
   Planes s = planes_of(x, "max_pool2x2_ceil");
-  const int64_t ho = (s.h + 1) / 2, wo = (s.w + 1) / 2;
+  const int64_t ho = (s.h + 1) / 2, wo = (s.w + 1) / 2, full_w = s.w / 2;
   Tensor y = Tensor::empty({x.size(0), x.size(1), ho, wo});
   const float* xp = x.data();
   float* yp = y.data();
@@ -96,8 +107,15 @@ Tensor max_pool_forward(const Tensor& x_in) {
   for (int64_t plane = 0; plane < s.count; ++plane) {
     const float* src = xp + plane * s.h * s.w;
     float* dst = yp + plane * ho * wo;
-    for (int64_t oy = 0; oy < ho; ++oy)
-      for (int64_t ox = 0; ox < wo; ++ox) dst[oy * wo + ox] = src[window_argmax(src, s.h, s.w, oy, ox)];
+    for (int64_t oy = 0; oy < ho; ++oy) {
+      const float* r0 = src + 2 * oy * s.w;
+      const float* r1 = 2 * oy + 1 < s.h ? r0 + s.w : r0;  // a partial last row compares with itself
+      float* out = dst + oy * wo;
+      // Only the value is needed here, and it does not depend on which tied element wins.
+      for (int64_t ox = 0; ox < full_w; ++ox)
+        out[ox] = pool_max(pool_max(pool_max(r0[2 * ox], r0[2 * ox + 1]), r1[2 * ox]), r1[2 * ox + 1]);
+      if (wo > full_w) out[full_w] = pool_max(r0[2 * full_w], r1[2 * full_w]);
+    }
   }
   return y;
 }
