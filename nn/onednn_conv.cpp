@@ -3,6 +3,7 @@
 #include <array>
 #include <compare>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -163,8 +164,27 @@ const Plan& plan_for(const Key& k) {
   return it->second;  // std::map never moves its elements
 }
 
+// Buffers in oneDNN's layouts for the arguments that need a reorder, reused by every call: a fresh
+// buffer costs a page fault and a page clear per 4 KB on first touch, which for the encoder's large
+// maps takes as long as the reorder itself. One buffer per argument position, grown to the largest
+// size seen (about 140 MB at 512x512: the input and output of the first 64-channel conv); calls
+// are serialised by g_run_mutex, so one set is enough.
+std::mutex g_run_mutex;
+std::vector<std::unique_ptr<Storage>> g_workspace;
+
+float* workspace(size_t slot, size_t bytes) {
+  const int64_t floats = static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float));
+  if (g_workspace.size() <= slot) g_workspace.resize(slot + 1);
+  if (!g_workspace[slot] || g_workspace[slot]->size() < floats) {
+    g_workspace[slot].reset();  // free the old buffer before taking a larger one
+    g_workspace[slot] = std::make_unique<Storage>(floats);
+  }
+  return g_workspace[slot]->data();
+}
+
 // Runs the plan on dense float buffers given in the order of plan.args.
 void run(const Plan& plan, const std::vector<float*>& buffers) {
+  std::lock_guard<std::mutex> lock(g_run_mutex);
   auto& engine = cpu_engine();
   auto& stream = cpu_stream();
   std::unordered_map<int, memory> args;
@@ -176,7 +196,7 @@ void run(const Plan& plan, const std::vector<float*>& buffers) {
       args.emplace(a.id, user);
       continue;
     }
-    memory inner(a.inner, engine);  // oneDNN-owned, freed when the last handle goes
+    memory inner(a.inner, engine, workspace(i, a.inner.get_size()));
     if (a.output) {
       pending_outputs.push_back({&a, user});
     } else {
