@@ -63,7 +63,12 @@ Tensor reflection_pad_backward(const Tensor& g_in, const Shape& x_shape, int p) 
     float* dst = gxp + plane * h * w;
     for (int64_t i = 0; i < ho; ++i) {
       float* row = dst + reflect(i - p, h) * w;
-      for (int64_t j = 0; j < wo; ++j) row[reflect(j - p, w)] += src[i * wo + j];
+      const float* g = src + i * wo;
+      for (int64_t j = 0; j < w; ++j) row[j] += g[p + j];
+      for (int64_t j = 0; j < p; ++j) {
+        row[p - j] += g[j];              // left border: padded column j copies column p - j
+        row[w - 2 - j] += g[p + w + j];  // right border: padded column p + w + j copies w - 2 - j
+      }
     }
   }
   return gx;
