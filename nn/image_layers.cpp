@@ -277,9 +277,8 @@ ag::Variable reflection_pad2d(const ag::Variable& x, int pad) {
 }
 
 ag::Variable max_pool2x2_ceil(const ag::Variable& x) {
-  Tensor xv = x.value();
-  return ag::Variable::make_output(max_pool_forward(xv), {x}, [xv](std::vector<ag::Variable>& in, const Tensor& g) {
-    in[0].add_grad(max_pool_backward(g, xv));
+  return ag::Variable::make_output(max_pool_forward(x.value()), {x}, [](std::vector<ag::Variable>& in, const Tensor& g) {
+    in[0].add_grad(max_pool_backward(g, in[0].value()));
   });
 }
 

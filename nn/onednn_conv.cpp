@@ -130,12 +130,10 @@ Plan build_plan(const Key& k) {
       if (k.bias) in.push_back({DNNL_ARG_BIAS, b_dims(k)});
       return make_plan(pd, dnnl::convolution_forward(pd), in, {{DNNL_ARG_DST, y_dims(k)}});
     }
-    case Kind::backward_data: {
-      Key hint = k;
-      hint.bias = false;
+    case Kind::backward_data: {  // keyed without bias: the hint is the plain forward of these shapes
       dnnl::convolution_backward_data::desc desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
                                                  any_md(y_dims(k)), strides, padding, padding);
-      dnnl::convolution_backward_data::primitive_desc pd(desc, cpu_engine(), training_pd(hint));
+      dnnl::convolution_backward_data::primitive_desc pd(desc, cpu_engine(), training_pd(k));
       return make_plan(pd, dnnl::convolution_backward_data(pd),
                        {{DNNL_ARG_DIFF_DST, y_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}},
                        {{DNNL_ARG_DIFF_SRC, x_dims(k)}});
