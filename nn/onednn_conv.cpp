@@ -1,0 +1,301 @@
+#include "nn/onednn_conv.h"
+
+#include <array>
+#include <compare>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+namespace gs::nn {
+
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+
+dnnl::engine& cpu_engine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dnnl::stream& cpu_stream() {
+  static dnnl::stream stream(cpu_engine());
+  return stream;
+}
+
+// Everything that decides which primitive runs.
+enum class Kind { forward_inference, forward_training, backward_data, backward_weights };
+struct Key {
+  Kind kind;
+  std::array<int64_t, 4> x, w;
+  int stride, pad;
+  bool bias, relu;
+  auto operator<=>(const Key&) const = default;
+};
+
+// One argument of a primitive: our plain layout, the primitive's, and the reorder between them.
+struct Arg {
+  int id;  // DNNL_ARG_*
+  bool output;
+  memory::desc user, inner;
+  dnnl::reorder reorder;  // user -> inner for inputs, inner -> user for outputs; only if they differ
+  bool needs_reorder() const { return user != inner; }
+};
+
+struct Plan {
+  dnnl::primitive primitive;
+  std::vector<Arg> args;
+};
+
+memory::desc plain_md(const memory::dims& dims) {
+  tag t = dims.size() == 4 ? tag::nchw : tag::x;  // OIHW has the same strides as NCHW
+  return memory::desc(dims, memory::data_type::f32, t);
+}
+memory::desc any_md(const memory::dims& dims) {
+  return memory::desc(dims, memory::data_type::f32, tag::any);
+}
+
+memory::dims y_dims(const Key& k) {
+  return {k.x[0], k.w[0], conv2d_out_size(k.x[2], k.w[2], {k.stride, k.pad}),
+          conv2d_out_size(k.x[3], k.w[3], {k.stride, k.pad})};
+}
+memory::dims x_dims(const Key& k) { return {k.x.begin(), k.x.end()}; }
+memory::dims w_dims(const Key& k) { return {k.w.begin(), k.w.end()}; }
+memory::dims b_dims(const Key& k) { return {k.w[0]}; }
+
+// Reads each argument's layout from the descriptor and prepares the reorders it needs.
+Plan make_plan(const dnnl::primitive_desc_base& pd, dnnl::primitive primitive,
+               const std::vector<std::pair<int, memory::dims>>& inputs,
+               const std::vector<std::pair<int, memory::dims>>& outputs) {
+  Plan plan{std::move(primitive), {}};
+  auto add = [&](int id, const memory::dims& dims, bool output) {
+    Arg a{id, output, plain_md(dims), pd.query_md(dnnl::query::exec_arg_md, id), {}};
+    if (a.needs_reorder()) {
+      auto& e = cpu_engine();
+      a.reorder = output ? dnnl::reorder(dnnl::reorder::primitive_desc(e, a.inner, e, a.user))
+                         : dnnl::reorder(dnnl::reorder::primitive_desc(e, a.user, e, a.inner));
+    }
+    plan.args.push_back(std::move(a));
+  };
+  for (const auto& [id, dims] : inputs) add(id, dims, false);
+  for (const auto& [id, dims] : outputs) add(id, dims, true);
+  return plan;
+}
+
+dnnl::convolution_forward::primitive_desc make_forward_pd(const Key& k, dnnl::prop_kind prop) {
+  memory::dims strides{k.stride, k.stride}, padding{k.pad, k.pad};
+  auto algo = dnnl::algorithm::convolution_direct;
+  auto desc = k.bias ? dnnl::convolution_forward::desc(prop, algo, any_md(x_dims(k)), any_md(w_dims(k)),
+                                                      any_md(b_dims(k)), any_md(y_dims(k)), strides,
+                                                      padding, padding)
+                     : dnnl::convolution_forward::desc(prop, algo, any_md(x_dims(k)), any_md(w_dims(k)),
+                                                      any_md(y_dims(k)), strides, padding, padding);
+  dnnl::primitive_attr attr;
+  if (k.relu) {
+    dnnl::post_ops ops;
+    ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+    attr.set_post_ops(ops);
+  }
+  return dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
+}
+
+std::mutex g_mutex;
+std::map<Key, Plan> g_plans;
+// forward_training descriptors, also used as hints by the backward kinds (no primitive needed).
+std::map<Key, dnnl::convolution_forward::primitive_desc> g_training_pds;
+
+const dnnl::convolution_forward::primitive_desc& training_pd(Key k) {
+  k.kind = Kind::forward_training;
+  auto it = g_training_pds.find(k);
+  if (it == g_training_pds.end())
+    it = g_training_pds.emplace(k, make_forward_pd(k, dnnl::prop_kind::forward_training)).first;
+  return it->second;
+}
+
+Plan build_plan(const Key& k) {
+  memory::dims strides{k.stride, k.stride}, padding{k.pad, k.pad};
+  auto algo = dnnl::algorithm::convolution_direct;
+  switch (k.kind) {
+    case Kind::forward_inference:
+    case Kind::forward_training: {
+      auto pd = k.kind == Kind::forward_training ? training_pd(k)
+                                                 : make_forward_pd(k, dnnl::prop_kind::forward_inference);
+      std::vector<std::pair<int, memory::dims>> in{{DNNL_ARG_SRC, x_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}};
+      if (k.bias) in.push_back({DNNL_ARG_BIAS, b_dims(k)});
+      return make_plan(pd, dnnl::convolution_forward(pd), in, {{DNNL_ARG_DST, y_dims(k)}});
+    }
+    case Kind::backward_data: {  // keyed without bias: the hint is the plain forward of these shapes
+      dnnl::convolution_backward_data::desc desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
+                                                 any_md(y_dims(k)), strides, padding, padding);
+      dnnl::convolution_backward_data::primitive_desc pd(desc, cpu_engine(), training_pd(k));
+      return make_plan(pd, dnnl::convolution_backward_data(pd),
+                       {{DNNL_ARG_DIFF_DST, y_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}},
+                       {{DNNL_ARG_DIFF_SRC, x_dims(k)}});
+    }
+    case Kind::backward_weights: {
+      auto desc = k.bias ? dnnl::convolution_backward_weights::desc(
+                               algo, any_md(x_dims(k)), any_md(w_dims(k)), any_md(b_dims(k)),
+                               any_md(y_dims(k)), strides, padding, padding)
+                         : dnnl::convolution_backward_weights::desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
+                                                                    any_md(y_dims(k)), strides, padding,
+                                                                    padding);
+      dnnl::convolution_backward_weights::primitive_desc pd(desc, cpu_engine(), training_pd(k));
+      std::vector<std::pair<int, memory::dims>> out{{DNNL_ARG_DIFF_WEIGHTS, w_dims(k)}};
+      if (k.bias) out.push_back({DNNL_ARG_DIFF_BIAS, b_dims(k)});
+      return make_plan(pd, dnnl::convolution_backward_weights(pd),
+                       {{DNNL_ARG_SRC, x_dims(k)}, {DNNL_ARG_DIFF_DST, y_dims(k)}}, out);
+    }
+  }
+  throw std::logic_error("conv2d: unknown primitive kind");
+}
+
+const Plan& plan_for(const Key& k) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  auto it = g_plans.find(k);
+  if (it == g_plans.end()) it = g_plans.emplace(k, build_plan(k)).first;
+  return it->second;  // std::map never moves its elements
+}
+
+// Buffers in oneDNN's layouts for the arguments that need a reorder, reused by every call: a fresh
+// buffer costs a page fault and a page clear per 4 KB on first touch, which for the encoder's large
+// maps takes as long as the reorder itself. One buffer per argument position, grown to the largest
+// size seen (about 140 MB at 512x512: the input and output of the first 64-channel conv); calls
+// are serialised by g_run_mutex, so one set is enough.
+std::mutex g_run_mutex;
+std::vector<std::unique_ptr<Storage>> g_workspace;
+
+float* workspace(size_t slot, size_t bytes) {
+  const int64_t floats = static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float));
+  if (g_workspace.size() <= slot) g_workspace.resize(slot + 1);
+  if (!g_workspace[slot] || g_workspace[slot]->size() < floats) {
+    g_workspace[slot].reset();  // free the old buffer before taking a larger one
+    g_workspace[slot] = std::make_unique<Storage>(floats);
+  }
+  return g_workspace[slot]->data();
+}
+
+// Runs the plan on dense float buffers given in the order of plan.args.
+void run(const Plan& plan, const std::vector<float*>& buffers) {
+  std::lock_guard<std::mutex> lock(g_run_mutex);
+  auto& engine = cpu_engine();
+  auto& stream = cpu_stream();
+  std::unordered_map<int, memory> args;
+  std::vector<std::pair<const Arg*, memory>> pending_outputs;  // (arg, user memory) to reorder into
+  for (size_t i = 0; i < plan.args.size(); ++i) {
+    const Arg& a = plan.args[i];
+    memory user(a.user, engine, buffers[i]);
+    if (!a.needs_reorder()) {
+      args.emplace(a.id, user);
+      continue;
+    }
+    memory inner(a.inner, engine, workspace(i, a.inner.get_size()));
+    if (a.output) {
+      pending_outputs.push_back({&a, user});
+    } else {
+      a.reorder.execute(stream, {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, inner}});
+    }
+    args.emplace(a.id, inner);
+  }
+  plan.primitive.execute(stream, args);
+  for (auto& [a, user] : pending_outputs)
+    a->reorder.execute(stream, {{DNNL_ARG_FROM, args.at(a->id)}, {DNNL_ARG_TO, user}});
+  stream.wait();
+}
+
+Key make_key(Kind kind, const Shape& x, const Shape& w, Conv2dParams p, bool bias, bool relu) {
+  return Key{kind, {x[0], x[1], x[2], x[3]}, {w[0], w[1], w[2], w[3]}, p.stride, p.pad, bias, relu};
+}
+
+// oneDNN wants at least one element everywhere; an empty batch has an all-zero answer.
+bool is_empty(const Shape& x, const Shape& y) { return shape_numel(x) == 0 || shape_numel(y) == 0; }
+
+}  // namespace
+
+int64_t conv2d_out_size(int64_t in, int64_t kernel, Conv2dParams p) {
+  return (in + 2 * p.pad - kernel) / p.stride + 1;
+}
+
+Shape conv2d_out_shape(const Shape& x, const Shape& w, const Shape& bias, Conv2dParams p, const char* what) {
+  auto fail = [&](const std::string& why) {
+    std::string msg = std::string(what) + ": " + why + " (x " + shape_str(x) + ", w " + shape_str(w);
+    if (!bias.empty()) msg += ", bias " + shape_str(bias);
+    throw std::invalid_argument(msg + ", stride " + std::to_string(p.stride) + ", pad " +
+                                std::to_string(p.pad) + ")");
+  };
+  if (x.size() != 4) fail("x must be [N,Ci,H,W]");
+  if (w.size() != 4) fail("w must be [Co,Ci,k,k]");
+  if (w[1] != x[1]) fail("w has " + std::to_string(w[1]) + " input channels, x has " + std::to_string(x[1]));
+  if (w[2] != w[3]) fail("the kernel must be square");
+  if (w[0] < 1 || w[2] < 1) fail("empty kernel");
+  if (!bias.empty() && (bias.size() != 1 || bias[0] != w[0])) fail("bias must be [Co]");
+  if (p.stride < 1 || p.pad < 0) fail("stride must be >= 1 and pad >= 0");
+  if (x[2] + 2 * p.pad < w[2] || x[3] + 2 * p.pad < w[3]) fail("the padded input is smaller than the kernel");
+  return {x[0], w[0], conv2d_out_size(x[2], w[2], p), conv2d_out_size(x[3], w[3], p)};
+}
+
+Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& bias, Conv2dParams p, ConvPass pass,
+                      bool fuse_relu) {
+  const bool has_bias = bias.defined();
+  Shape y_shape = conv2d_out_shape(x.shape(), w.shape(), has_bias ? bias.shape() : Shape{}, p, "conv2d");
+  if (is_empty(x.shape(), y_shape)) return Tensor::zeros(y_shape);
+  Kind kind = pass == ConvPass::training ? Kind::forward_training : Kind::forward_inference;
+  const Plan& plan = plan_for(make_key(kind, x.shape(), w.shape(), p, has_bias, fuse_relu));
+  Tensor xc = x.contiguous(), wc = w.contiguous(), bc = has_bias ? bias.contiguous() : Tensor();
+  Tensor y = Tensor::empty(y_shape);
+  std::vector<float*> buffers{xc.data(), wc.data()};
+  if (has_bias) buffers.push_back(bc.data());
+  buffers.push_back(y.data());
+  run(plan, buffers);
+  return y;
+}
+
+Tensor conv2d_backward_data(const Tensor& gy, const Tensor& w, const Shape& x_shape, Conv2dParams p) {
+  Shape y_shape = conv2d_out_shape(x_shape, w.shape(), {}, p, "conv2d_backward_data");
+  if (gy.shape() != y_shape)
+    throw std::invalid_argument("conv2d_backward_data: gy " + shape_str(gy.shape()) + " for an output of shape " +
+                                shape_str(y_shape) + " (x " + shape_str(x_shape) + ", w " + shape_str(w.shape()) + ")");
+  if (is_empty(x_shape, y_shape)) return Tensor::zeros(x_shape);
+  const Plan& plan = plan_for(make_key(Kind::backward_data, x_shape, w.shape(), p, false, false));
+  Tensor gyc = gy.contiguous(), wc = w.contiguous();
+  Tensor gx = Tensor::empty(x_shape);
+  run(plan, {gyc.data(), wc.data(), gx.data()});
+  return gx;
+}
+
+Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, const Shape& w_shape, bool with_bias,
+                                          Conv2dParams p) {
+  Shape y_shape = conv2d_out_shape(x.shape(), w_shape, {}, p, "conv2d_backward_weights");
+  if (gy.shape() != y_shape)
+    throw std::invalid_argument("conv2d_backward_weights: gy " + shape_str(gy.shape()) +
+                                " for an output of shape " + shape_str(y_shape) + " (x " + shape_str(x.shape()) +
+                                ", w " + shape_str(w_shape) + ")");
+  Conv2dWeightGrads grads;
+  if (is_empty(x.shape(), y_shape)) {
+    grads.w = Tensor::zeros(w_shape);
+    if (with_bias) grads.bias = Tensor::zeros({w_shape[0]});
+    return grads;
+  }
+  const Plan& plan = plan_for(make_key(Kind::backward_weights, x.shape(), w_shape, p, with_bias, false));
+  Tensor xc = x.contiguous(), gyc = gy.contiguous();
+  grads.w = Tensor::empty(w_shape);
+  std::vector<float*> buffers{xc.data(), gyc.data(), grads.w.data()};
+  if (with_bias) {
+    grads.bias = Tensor::empty({w_shape[0]});
+    buffers.push_back(grads.bias.data());
+  }
+  run(plan, buffers);
+  return grads;
+}
+
+size_t conv2d_cache_size() {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  return g_plans.size();
+}
+
+}  // namespace gs::nn

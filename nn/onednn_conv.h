@@ -1,0 +1,60 @@
+// 2-D convolution on plain tensors through oneDNN: forward, backward-data and backward-weights.
+// Tensors stay NCHW (activations) and OIHW (weights); convolution is cross-correlation with zero
+// padding, square kernels of any size, one stride for both axes.
+//
+// What is cached, and why. oneDNN splits a convolution into a primitive descriptor (the search for
+// the fastest implementation and its memory layouts) and a primitive (JIT-compiled machine code).
+// Both cost far more than a small convolution itself (milliseconds), and a training run repeats the
+// same few shapes millions of times. So for every (kind, x shape, w shape, stride, pad, bias, fused
+// ReLU) we build them once and keep them for the life of the process, together with the reorder
+// primitives between our NCHW/OIHW tensors and the blocked layouts oneDNN picks (format_tag::any):
+// a reorder is run only for an argument whose chosen layout differs from ours. The kinds are
+// forward_inference (no gradient will be asked for: oneDNN may skip work kept for backward),
+// forward_training, backward_data and backward_weights; the two backward kinds are created with the
+// forward_training descriptor of the same shapes as their hint, as oneDNN requires. The cache holds
+// no tensor data, only code and layouts, and is guarded by a mutex. Besides, the buffers that hold
+// reordered arguments are kept and reused (a workspace that grows to the largest conv seen, about
+// 140 MB at 512x512): fresh ones would page-fault on every call.
+//
+// Threads: one global engine and stream. Debian's oneDNN is built with the OpenMP runtime, so its
+// kernels run on the same OpenMP threads as ours (OMP_NUM_THREADS applies to both). Calls from
+// several threads are safe but run one at a time (each one already uses every core).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#include "tensor/tensor.h"
+
+namespace gs::nn {
+
+struct Conv2dParams {
+  int stride = 1, pad = 0;
+};
+
+// floor((in + 2 pad - kernel) / stride) + 1
+int64_t conv2d_out_size(int64_t in, int64_t kernel, Conv2dParams p);
+// Checks x: [N,Ci,H,W], w: [Co,Ci,k,k] and bias: [Co] (pass an empty shape for no bias) and returns
+// [N,Co,Ho,Wo]. `what` names the caller in the error message, which gives every shape involved.
+Shape conv2d_out_shape(const Shape& x, const Shape& w, const Shape& bias, Conv2dParams p, const char* what);
+
+enum class ConvPass { inference, training };
+
+// x: [N,Ci,H,W], w: [Co,Ci,k,k], bias: [Co] or undefined -> [N,Co,Ho,Wo].
+// fuse_relu applies max(0, .) to the result inside the same primitive (a oneDNN post-op).
+Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& bias, Conv2dParams p,
+                      ConvPass pass = ConvPass::inference, bool fuse_relu = false);
+
+// gy: [N,Co,Ho,Wo], w: [Co,Ci,k,k] -> gx: x_shape = [N,Ci,H,W]
+Tensor conv2d_backward_data(const Tensor& gy, const Tensor& w, const Shape& x_shape, Conv2dParams p);
+
+// x: [N,Ci,H,W], gy: [N,Co,Ho,Wo] -> w: w_shape = [Co,Ci,k,k], bias: [Co] (only if with_bias)
+struct Conv2dWeightGrads {
+  Tensor w, bias;
+};
+Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, const Shape& w_shape,
+                                          bool with_bias, Conv2dParams p);
+
+// Number of cached primitives (for tests: repeated shapes must not add entries).
+size_t conv2d_cache_size();
+
+}  // namespace gs::nn
