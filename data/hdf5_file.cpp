@@ -221,6 +221,12 @@ std::string H5File::attr_string(const std::string& object, const std::string& na
   return s.substr(0, s.find('\0'));
 }
 
+bool H5File::attr_is_string(const std::string& object, const std::string& name) const {
+  Handle a = open_attr(*this, id_, object, name);
+  Handle type(H5Aget_type(a.get()), H5Tclose);
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
 double H5File::attr_double(const std::string& object, const std::string& name) const {
   Handle a = open_attr(*this, id_, object, name);
   Handle type(H5Aget_type(a.get()), H5Tclose);

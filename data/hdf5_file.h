@@ -38,6 +38,7 @@ class H5File {
   // Attributes of an object ("/" is the file itself).
   bool has_attr(const std::string& object, const std::string& name) const;
   std::string attr_string(const std::string& object, const std::string& name) const;
+  bool attr_is_string(const std::string& object, const std::string& name) const;
   double attr_double(const std::string& object, const std::string& name) const;
   int64_t attr_int(const std::string& object, const std::string& name) const;
   void set_attr(const std::string& object, const std::string& name, const std::string& value);

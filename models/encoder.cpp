@@ -1,0 +1,66 @@
+#include "models/encoder.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "autograd/ops.h"
+#include "nn/conv2d.h"
+#include "nn/image_layers.h"
+
+namespace gs::models {
+
+namespace {
+// Which relu output (1..4) each conv of the torchvision-named list ends, and where pools follow.
+int relu_level(const std::string& conv) {
+  if (conv == "conv1_1") return 1;
+  if (conv == "conv2_1") return 2;
+  if (conv == "conv3_1") return 3;
+  if (conv == "conv4_1") return 4;
+  return 0;
+}
+bool pool_after(const std::string& conv) { return conv == "conv1_2" || conv == "conv2_2" || conv == "conv3_4"; }
+
+// torchvision's input normalisation: (x - mean) / std per RGB channel.
+ag::Variable imagenet_normalise(const ag::Variable& x) {
+  const Tensor mean({1, 3, 1, 1}, {0.485f, 0.456f, 0.406f});
+  const Tensor inv_std({1, 3, 1, 1}, {1 / 0.229f, 1 / 0.224f, 1 / 0.225f});
+  return ag::mul(ag::sub(x, ag::Variable(mean)), ag::Variable(inv_std));
+}
+}  // namespace
+
+std::vector<ag::Variable> encode(const nn::Module& p, const ModelConfig& config, const ag::Variable& x,
+                                 const std::vector<int>& layers) {
+  if (x.dim() != 4 || x.size(1) != 3)
+    throw std::invalid_argument("encoder input must be [N,3,H,W] RGB, got " + shape_str(x.shape()));
+  if (layers.empty()) throw std::invalid_argument("encode: no layers requested");
+  for (int l : layers)
+    if (l < 1 || l > 4) throw std::invalid_argument("encode: layer " + std::to_string(l) + " is not one of relu1_1..relu4_1");
+  const int deepest = *std::max_element(layers.begin(), layers.end());
+  std::vector<ag::Variable> level(5);
+
+  ag::Variable h = x;
+  if (config.encoder == EncoderLayout::vgg_normalised) {
+    h = nn::conv2d(h, p.get("encoder.conv0.weight"), p.get("encoder.conv0.bias"));
+  } else {
+    h = imagenet_normalise(h);
+  }
+  for (const std::string& name : encoder_conv_names(EncoderLayout::torchvision)) {
+    const ag::Variable& w = p.get("encoder." + name + ".weight");
+    const ag::Variable& b = p.get("encoder." + name + ".bias");
+    h = config.encoder == EncoderLayout::vgg_normalised ? nn::reflect_conv3x3_relu(h, w, b)
+                                                        : nn::conv2d_relu(h, w, b, nn::Conv2dParams{1, 1});
+    const int l = relu_level(name);
+    if (l) level[l] = h;
+    if (l == deepest) break;
+    if (pool_after(name)) h = nn::max_pool2x2_ceil(h);
+  }
+  std::vector<ag::Variable> out;
+  for (int l : layers) out.push_back(level[l]);
+  return out;
+}
+
+ag::Variable encode_relu4_1(const nn::Module& params, const ModelConfig& config, const ag::Variable& x) {
+  return encode(params, config, x, {4})[0];
+}
+
+}  // namespace gs::models
