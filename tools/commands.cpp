@@ -8,11 +8,12 @@ int run_verify(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_not_yet(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);
+int run_stylize(const std::vector<std::string>& args);
 
 namespace {
 // Commands whose issue has not landed yet say so rather than pretend.
 const Command kCommands[] = {
-    {"stylize", "stylize a content image with a style image (not built yet)", run_not_yet},
+    {"stylize", "stylize a content image with a style image", run_stylize},
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
     {"train", "train the stylizer on image folders (not built yet)", run_not_yet},
     {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
