@@ -23,40 +23,39 @@ struct FoldPlan {
 // Top-left pixel of content node i in a blocked plane.
 inline int64_t window_at(const PatchGrid& g, int64_t i) { return ((i / g.cols) * g.width + i % g.cols) * kLanes; }
 
-// window(u, v) += a * M_e(u, v) over one channel block. window: node i's top-left pixel in the
-// blocked output plane (rows of out_width pixels); src: the blocked source plane.
-inline void add_message(float* window, int64_t out_width, const float* src, int64_t src_width, const SampleGrid& taps,
-                        int64_t e, float a) {
-  const int64_t p = taps.p;
-  const Tap* ty = taps.row(e);
-  const Tap* tx = taps.col(e);
-  if (taps.exact[e]) {  // integer coordinates (s = 1, intra edges): a plain weighted copy
-    for (int64_t u = 0; u < p; ++u) {
-      const float* row = src + ty[u].i0 * src_width * kLanes;
-      float* out = window + u * out_width * kLanes;
-      for (int64_t v = 0; v < p; ++v) {
-        const float* px = row + tx[v].i0 * kLanes;
-#pragma omp simd
-        for (int64_t l = 0; l < kLanes; ++l) out[v * kLanes + l] += a * px[l];
-      }
-    }
-    return;
-  }
-  for (int64_t u = 0; u < p; ++u) {
-    const float a0 = a * (1 - ty[u].w), a1 = a * ty[u].w;
-    const float* r0 = src + ty[u].i0 * src_width * kLanes;
-    const float* r1 = src + ty[u].i1 * src_width * kLanes;
-    float* out = window + u * out_width * kLanes;
+// window(u, v) += sum_m alpha_m M_m(u, v) over one channel block, for the k in-edges e0 .. e0+k-1 of
+// one node. window: the node's top-left pixel in the blocked output plane (rows of out_width
+// pixels); src: the blocked source plane. The sum over the edges stays in registers, so each output
+// pixel is read and written once per node rather than once per edge.
+inline void add_node_messages(float* window, int64_t out_width, const float* src, int64_t src_width,
+                              const SampleGrid& taps, int64_t e0, int64_t k, const float* alpha) {
+  const int64_t p = taps.p, row_stride = src_width * kLanes;
+  for (int64_t u = 0; u < p; ++u)
     for (int64_t v = 0; v < p; ++v) {
-      const float wx = tx[v].w;
-      const float w00 = a0 * (1 - wx), w01 = a0 * wx, w10 = a1 * (1 - wx), w11 = a1 * wx;
-      const float *c00 = r0 + tx[v].i0 * kLanes, *c01 = r0 + tx[v].i1 * kLanes;
-      const float *c10 = r1 + tx[v].i0 * kLanes, *c11 = r1 + tx[v].i1 * kLanes;
+      float acc[kLanes] = {};
+      for (int64_t e = e0; e < e0 + k; ++e) {
+        const Tap& y = taps.row(e)[u];
+        const Tap& x = taps.col(e)[v];
+        const float a = alpha[e];
+        if (taps.exact[e]) {  // integer coordinates (s = 1, intra edges): one pixel, no interpolation
+          const float* c = src + y.i0 * row_stride + x.i0 * kLanes;
 #pragma omp simd
-      for (int64_t l = 0; l < kLanes; ++l)
-        out[v * kLanes + l] += w00 * c00[l] + w01 * c01[l] + w10 * c10[l] + w11 * c11[l];
+          for (int64_t l = 0; l < kLanes; ++l) acc[l] += a * c[l];
+          continue;
+        }
+        const float a0 = a * (1 - y.w), a1 = a * y.w;
+        const float w00 = a0 * (1 - x.w), w01 = a0 * x.w, w10 = a1 * (1 - x.w), w11 = a1 * x.w;
+        const float* r0 = src + y.i0 * row_stride;
+        const float* r1 = src + y.i1 * row_stride;
+        const float *c00 = r0 + x.i0 * kLanes, *c01 = r0 + x.i1 * kLanes;
+        const float *c10 = r1 + x.i0 * kLanes, *c11 = r1 + x.i1 * kLanes;
+#pragma omp simd
+        for (int64_t l = 0; l < kLanes; ++l) acc[l] += w00 * c00[l] + w01 * c01[l] + w10 * c10[l] + w11 * c11[l];
+      }
+      float* out = window + (u * out_width + v) * kLanes;
+#pragma omp simd
+      for (int64_t l = 0; l < kLanes; ++l) out[l] += acc[l];
     }
-  }
 }
 
 // src: blocked [N,B,Hs*Ws,L], alpha: [N*Nc*k] -> blocked [N,B,Hc*Wc,L]
@@ -71,10 +70,8 @@ ChannelBlocks fold_forward(const ChannelBlocks& src, const FoldPlan& plan, const
       const float* S = src.plane(n, blk);
       float* O = out.plane(n, blk);
       for (int64_t i = 0; i < nodes; ++i)
-        for (int64_t m = 0; m < k; ++m) {
-          const int64_t e = (n * nodes + i) * k + m;
-          add_message(O + window_at(cg, i), cg.width, S, plan.source.width, *plan.taps, e, alpha[e]);
-        }
+        add_node_messages(O + window_at(cg, i), cg.width, S, plan.source.width, *plan.taps, (n * nodes + i) * k, k,
+                          alpha);
       for (int64_t px = 0; px < HW; ++px) {
         const float c = count.data()[px];
         for (int64_t l = 0; l < kLanes; ++l) O[px * kLanes + l] /= c;
