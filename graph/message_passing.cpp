@@ -87,11 +87,16 @@ struct FoldGrads {
   ChannelBlocks* src = nullptr; // blocked d source
 };
 
-// One edge over one channel block: the dot products of dh (window of gd) with the message and with
-// its s-derivative, into acc_alpha / acc_scale (per lane), and a * w * dh scattered into dsrc.
+// Per-lane partial sums of one edge over one channel block.
+struct EdgeSums {
+  float alpha[kLanes] = {};  // <dh_i, M_ij>
+  float scale[kLanes] = {};  // <dh_i, dM_ij/ds_i>
+};
+
+// One edge over one channel block: the dot products of dh (the window of gd at node i) with the
+// message and with its s-derivative, and alpha * (bilinear weight) * dh scattered into dsrc.
 inline void edge_backward(const float* gwin, int64_t out_width, const float* src, float* dsrc, int64_t src_width,
-                          const SampleGrid& taps, int64_t e, float a, bool need_sums, float* acc_alpha,
-                          float* acc_scale) {
+                          const SampleGrid& taps, int64_t e, float a, bool need_alpha, bool need_scale, EdgeSums& sums) {
   const int64_t p = taps.p;
   const Tap* ty = taps.row(e);
   const Tap* tx = taps.col(e);
@@ -104,28 +109,39 @@ inline void edge_backward(const float* gwin, int64_t out_width, const float* src
       const float* g = grow + v * kLanes;
       const int64_t o00 = r0 + x.i0 * kLanes, o01 = r0 + x.i1 * kLanes, o10 = r1 + x.i0 * kLanes,
                     o11 = r1 + x.i1 * kLanes;
+      const float *c00 = src + o00, *c01 = src + o01, *c10 = src + o10, *c11 = src + o11;
+      if (taps.exact[e]) {  // w = 0: M = c00, and the cell's derivatives are plain differences
+        if (need_alpha)
+#pragma omp simd
+          for (int64_t l = 0; l < kLanes; ++l) sums.alpha[l] += g[l] * c00[l];
+        if (need_scale)
+#pragma omp simd
+          for (int64_t l = 0; l < kLanes; ++l) sums.scale[l] += g[l] * (y.dpos * (c10[l] - c00[l]) + x.dpos * (c01[l] - c00[l]));
+        if (dsrc)
+#pragma omp simd
+          for (int64_t l = 0; l < kLanes; ++l) dsrc[o00 + l] += a * g[l];
+        continue;
+      }
       const float w00 = (1 - y.w) * (1 - x.w), w01 = (1 - y.w) * x.w, w10 = y.w * (1 - x.w), w11 = y.w * x.w;
-      if (need_sums) {
+      if (need_alpha)
+#pragma omp simd
+        for (int64_t l = 0; l < kLanes; ++l)
+          sums.alpha[l] += g[l] * (w00 * c00[l] + w01 * c01[l] + w10 * c10[l] + w11 * c11[l]);
+      if (need_scale) {
         // dM/ds = dpos_y dM/dy + dpos_x dM/dx on the cell [y0, y0+1] x [x0, x0+1], written as one
         // weight per corner: dM/dy = (1-wx)(c10-c00) + wx(c11-c01), dM/dx = (1-wy)(c01-c00) + wy(c11-c10).
         const float d00 = -y.dpos * (1 - x.w) - x.dpos * (1 - y.w), d01 = -y.dpos * x.w + x.dpos * (1 - y.w);
         const float d10 = y.dpos * (1 - x.w) - x.dpos * y.w, d11 = y.dpos * x.w + x.dpos * y.w;
-        const float *c00 = src + o00, *c01 = src + o01, *c10 = src + o10, *c11 = src + o11;
 #pragma omp simd
-        for (int64_t l = 0; l < kLanes; ++l) {
-          acc_alpha[l] += g[l] * (w00 * c00[l] + w01 * c01[l] + w10 * c10[l] + w11 * c11[l]);
-          acc_scale[l] += g[l] * (d00 * c00[l] + d01 * c01[l] + d10 * c10[l] + d11 * c11[l]);
-        }
+        for (int64_t l = 0; l < kLanes; ++l)
+          sums.scale[l] += g[l] * (d00 * c00[l] + d01 * c01[l] + d10 * c10[l] + d11 * c11[l]);
       }
-      if (dsrc) {  // corners may coincide on the border: four separate passes accumulate correctly
+      if (dsrc) {  // corners coincide on the last row or column: separate passes accumulate correctly
         const float b00 = a * w00, b01 = a * w01, b10 = a * w10, b11 = a * w11;
         for (int64_t l = 0; l < kLanes; ++l) dsrc[o00 + l] += b00 * g[l];
-        if (b01 != 0.f)
-          for (int64_t l = 0; l < kLanes; ++l) dsrc[o01 + l] += b01 * g[l];
-        if (b10 != 0.f)
-          for (int64_t l = 0; l < kLanes; ++l) dsrc[o10 + l] += b10 * g[l];
-        if (b11 != 0.f)
-          for (int64_t l = 0; l < kLanes; ++l) dsrc[o11 + l] += b11 * g[l];
+        for (int64_t l = 0; l < kLanes; ++l) dsrc[o01 + l] += b01 * g[l];
+        for (int64_t l = 0; l < kLanes; ++l) dsrc[o10 + l] += b10 * g[l];
+        for (int64_t l = 0; l < kLanes; ++l) dsrc[o11 + l] += b11 * g[l];
       }
     }
   }
@@ -136,7 +152,7 @@ void fold_backward(const ChannelBlocks& src, const ChannelBlocks& gd, const Fold
                    FoldGrads& out) {
   const PatchGrid& cg = plan.content;
   const int64_t nodes = cg.nodes(), k = plan.k, E = src.n * nodes * k;
-  const bool need_sums = out.alpha || out.edge_scale;
+  const bool need_alpha = out.alpha, need_scale = out.edge_scale, need_sums = need_alpha || need_scale;
   // Each thread sums its channel blocks' share of every edge's dot products; added up at the end.
   const int threads = omp_get_max_threads();
   std::vector<float> part_alpha(need_sums ? threads * E : 0, 0.f), part_scale(need_sums ? threads * E : 0, 0.f);
@@ -152,12 +168,12 @@ void fold_backward(const ChannelBlocks& src, const ChannelBlocks& gd, const Fold
         for (int64_t i = 0; i < nodes; ++i)
           for (int64_t m = 0; m < k; ++m) {
             const int64_t e = (n * nodes + i) * k + m;
-            float acc_alpha[kLanes] = {}, acc_scale[kLanes] = {};
-            edge_backward(G + window_at(cg, i), cg.width, S, D, plan.source.width, *plan.taps, e, alpha[e], need_sums,
-                          acc_alpha, acc_scale);
+            EdgeSums sums;
+            edge_backward(G + window_at(cg, i), cg.width, S, D, plan.source.width, *plan.taps, e, alpha[e], need_alpha,
+                          need_scale, sums);
             if (need_sums) {
               float sa = 0, ss = 0;
-              for (int64_t l = 0; l < kLanes; ++l) sa += acc_alpha[l], ss += acc_scale[l];
+              for (int64_t l = 0; l < kLanes; ++l) sa += sums.alpha[l], ss += sums.scale[l];
               part_alpha[t * E + e] += sa;
               part_scale[t * E + e] += alpha[e] * ss;
             }
