@@ -37,6 +37,23 @@ inline EdgeList edge_list_from_i64(const std::vector<int64_t>& values, const Sha
   return e;
 }
 
+// Stacks per-image edge lists into one batch. ImageEdges is anything with `nodes`, `k` and an int32
+// `index` of nodes * k entries (the k-NN's per-image output is such a struct).
+template <class ImageEdges>
+EdgeList stack_edges(const std::vector<ImageEdges>& images) {
+  if (images.empty()) throw std::invalid_argument("stack_edges: no images");
+  EdgeList e{static_cast<int64_t>(images.size()), images[0].nodes, images[0].k, {}};
+  for (size_t b = 0; b < images.size(); ++b) {
+    const ImageEdges& im = images[b];
+    if (im.nodes != e.nodes || im.k != e.k || static_cast<int64_t>(im.index.size()) != im.nodes * im.k)
+      throw std::invalid_argument("stack_edges: image " + std::to_string(b) + " has " + std::to_string(im.nodes) +
+                                  " nodes x k = " + std::to_string(im.k) + " (" + std::to_string(im.index.size()) +
+                                  " indices), image 0 has " + std::to_string(e.nodes) + " x " + std::to_string(e.k));
+    e.index.insert(e.index.end(), im.index.begin(), im.index.end());
+  }
+  return e;
+}
+
 // Checks that `edges` fits a batch of n images with `nodes` content nodes each and that every
 // index names one of `sources` source nodes; `what` names the caller in the error.
 inline void check_edges(const EdgeList& edges, int64_t n, int64_t nodes, int64_t sources, const std::string& what) {
