@@ -32,11 +32,14 @@ SampleGrid sample_grid(const EdgeList& edges, const float* s, const PatchGrid& s
   grid.rows.resize(grid.edges * p);
   grid.cols.resize(grid.edges * p);
   grid.exact.resize(grid.edges);
-  for (int64_t node = 0; node < edges.n * edges.nodes; ++node) {
-    const float scale = s ? s[node] : 1.f;
-    if (!std::isfinite(scale))
+  const int64_t nodes = edges.n * edges.nodes;
+  for (int64_t node = 0; s && node < nodes; ++node)
+    if (!std::isfinite(s[node]))
       throw std::invalid_argument("deformable sampling: scale s[" + std::to_string(node) + "] = " +
-                                  std::to_string(scale) + " is not finite");
+                                  std::to_string(s[node]) + " is not finite");
+#pragma omp parallel for if (nodes * edges.k > 4096)
+  for (int64_t node = 0; node < nodes; ++node) {
+    const float scale = s ? s[node] : 1.f;
     for (int64_t m = 0; m < edges.k; ++m) {
       const int64_t e = node * edges.k + m;
       const int64_t j = edges.index[e];

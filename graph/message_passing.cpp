@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -61,7 +62,7 @@ inline void add_node_messages(float* window, int64_t out_width, const float* src
 // src: blocked [N,B,Hs*Ws,L], alpha: [N*Nc*k] -> blocked [N,B,Hc*Wc,L]
 ChannelBlocks fold_forward(const ChannelBlocks& src, const FoldPlan& plan, const float* alpha) {
   const PatchGrid& cg = plan.content;
-  ChannelBlocks out = zero_blocks(src.n, src.channels, cg.height, cg.width);
+  ChannelBlocks out = empty_blocks(src.n, src.channels, cg.height, cg.width);  // zeroed by its owning thread
   const Tensor count = coverage_map(cg);
   const int64_t nodes = cg.nodes(), k = plan.k, HW = cg.height * cg.width;
 #pragma omp parallel for collapse(2) schedule(static)
@@ -69,6 +70,7 @@ ChannelBlocks fold_forward(const ChannelBlocks& src, const FoldPlan& plan, const
     for (int64_t blk = 0; blk < src.blocks; ++blk) {
       const float* S = src.plane(n, blk);
       float* O = out.plane(n, blk);
+      std::fill(O, O + out.plane_size(), 0.f);
       for (int64_t i = 0; i < nodes; ++i)
         add_node_messages(O + window_at(cg, i), cg.width, S, plan.source.width, *plan.taps, (n * nodes + i) * k, k,
                           alpha);
@@ -84,7 +86,7 @@ ChannelBlocks fold_forward(const ChannelBlocks& src, const FoldPlan& plan, const
 struct FoldGrads {
   float* alpha = nullptr;       // [N*Nc*k]: <dh_i, M_ij>
   float* edge_scale = nullptr;  // [N*Nc*k]: alpha_ij <dh_i, dM_ij/ds_i>; summed over j later
-  ChannelBlocks* src = nullptr; // blocked d source
+  ChannelBlocks* src = nullptr; // blocked d source (uninitialised: each thread zeroes its planes)
 };
 
 // Per-lane partial sums of one edge over one channel block.
@@ -165,6 +167,7 @@ void fold_backward(const ChannelBlocks& src, const ChannelBlocks& gd, const Fold
         const float* S = src.plane(n, blk);
         const float* G = gd.plane(n, blk);
         float* D = out.src ? out.src->plane(n, blk) : nullptr;
+        if (D) std::fill(D, D + out.src->plane_size(), 0.f);
         for (int64_t i = 0; i < nodes; ++i)
           for (int64_t m = 0; m < k; ++m) {
             const int64_t e = (n * nodes + i) * k + m;
@@ -206,7 +209,7 @@ ag::Variable fused_fold(const ag::Variable& src, const ag::Variable& alpha, cons
     const Tensor a = in[1].value().contiguous();
     Tensor dalpha = need_alpha ? Tensor::zeros(in[1].shape()) : Tensor();
     std::vector<float> edge_scale(need_s ? E : 0, 0.f);
-    ChannelBlocks dsrc = need_src ? zero_blocks(src.n, src.channels, src.height, src.width) : ChannelBlocks();
+    ChannelBlocks dsrc = need_src ? empty_blocks(src.n, src.channels, src.height, src.width) : ChannelBlocks();
     FoldGrads grads{need_alpha ? dalpha.data() : nullptr, need_s ? edge_scale.data() : nullptr,
                     need_src ? &dsrc : nullptr};
     fold_backward(src, gd, plan, a.data(), grads);
