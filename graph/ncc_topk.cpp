@@ -105,7 +105,9 @@ RunningTopK run_bands(const PatchDots& dots, int64_t grid_h, int64_t band_rows, 
     }
   }
   if (failure) std::rethrow_exception(failure);
-  for (int t = 1; t < threads; ++t) tops[0].merge(tops[t]);
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (int64_t node = 0; node < nodes; ++node)
+    for (int t = 1; t < threads; ++t) tops[0].merge_row(node, tops[t]);
   return std::move(tops[0]);
 }
 

@@ -14,6 +14,7 @@ PatchDots::PatchDots(const ShiftedMap& rows, const ShiftedMap& cols, int p, int6
   const int64_t C = cols.C, Wc = cols.W;
   shifted_cols_ = Tensor::empty({C, padded_hc_, Wc});
   float* out = shifted_cols_.data();
+#pragma omp parallel for schedule(static)
   for (int64_t c = 0; c < C; ++c) {
     float* plane = out + c * padded_hc_ * Wc;
     for (int64_t a = 0; a < cols.H * Wc; ++a) plane[a] = cols.at_pixel(c, a);
@@ -43,15 +44,27 @@ PatchDots::Scratch PatchDots::make_scratch() const {
 
 // rows map pixel rows [r0, r0 + band_pixel_rows) -> band [band_pixel_rows*Wr, C], zero below the map.
 void PatchDots::fill_band(int64_t r0, float* band) const {
-  const int64_t C = rows_.C, Wr = rows_.W;
+  const int64_t C = rows_.C, Wr = rows_.W, first = r0 * Wr;
   const int64_t inside = std::clamp<int64_t>(rows_.H - r0, 0, band_pixel_rows_) * Wr;
-  for (int64_t c = 0; c < C; ++c)  // reads stay contiguous; the writes stride by C
-    for (int64_t a = 0; a < inside; ++a) band[a * C + c] = rows_.at_pixel(c, r0 * Wr + a);
+  // A transpose, tiled so that the written rows of a tile stay in cache while c runs.
+  constexpr int64_t kTile = 64;
+  for (int64_t a0 = 0; a0 < inside; a0 += kTile) {
+    const int64_t a1 = std::min(inside, a0 + kTile);
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t a = a0; a < a1; ++a) band[a * C + c] = rows_.at_pixel(c, first + a);
+  }
   std::fill(band + inside * C, band + band_pixel_rows_ * Wr * C, 0.f);
+}
+
+// out[e] += in[e]: the one accumulation step of the box sums (no aliasing, so it vectorises).
+static inline void add_row(float* __restrict out, const float* __restrict in, int64_t n) {
+  for (int64_t e = 0; e < n; ++e) out[e] += in[e];
 }
 
 // gram [band pixel rows * Wr, chunk_rows * Wc] -> ring[slot(yb)][ya][ox_i][ox_j]
 //   = sum_kx G[(ya, ox_i + kx), (yb, ox_j + kx)]: dot products of 1 x p pixel strips.
+// Summed in kx order (and patch_sums in ky order) everywhere, so identical patches get
+// bit-identical dot products.
 void PatchDots::strip_sums(int64_t y0, const float* gram, float* ring, int64_t col_start) const {
   const int64_t Wr = rows_.W, Wc = cols_.W, N = chunk_rows_ * Wc;
   const int64_t last = std::min(chunk_rows_, cols_.H - y0);  // rows past the map are never visited
@@ -62,10 +75,7 @@ void PatchDots::strip_sums(int64_t y0, const float* gram, float* ring, int64_t c
         float* h = slot + (ya * grid_wr_ + ox_i) * grid_wc_;
         const float* g = gram + (ya * Wr + ox_i) * N + u * Wc;  // G row of pixel (ya, ox_i), column (yb, 0)
         std::memcpy(h, g, grid_wc_ * sizeof(float));
-        for (int64_t kx = 1; kx < p_; ++kx) {
-          const float* gk = g + kx * N + kx;  // pixel (ya, ox_i + kx) against (yb, ox_j + kx)
-          for (int64_t ox_j = 0; ox_j < grid_wc_; ++ox_j) h[ox_j] += gk[ox_j];
-        }
+        for (int64_t kx = 1; kx < p_; ++kx) add_row(h, g + kx * N + kx, grid_wc_);  // (ya, ox_i+kx) x (yb, ox_j+kx)
       }
   }
 }
@@ -78,10 +88,7 @@ void PatchDots::patch_sums(int64_t oy_i_local, int64_t oy_j, int64_t col_start, 
     return ring + (ring_slot(oy_j + ky, col_start) * band_pixel_rows_ + oy_i_local + ky) * plane;
   };
   std::memcpy(dots, strip(0), plane * sizeof(float));
-  for (int64_t ky = 1; ky < p_; ++ky) {
-    const float* s = strip(ky);
-    for (int64_t e = 0; e < plane; ++e) dots[e] += s[e];
-  }
+  for (int64_t ky = 1; ky < p_; ++ky) add_row(dots, strip(ky), plane);
 }
 
 void PatchDots::run_band(int64_t r0, int64_t r1, int64_t col_start, Scratch& scratch, const Visit& visit) const {

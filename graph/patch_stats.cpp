@@ -13,8 +13,18 @@ constexpr double kNccEps = 1e-8;  // MODEL.md 2.2: (|x - mean(x)| + 1e-8)
 }
 
 float finite_mean(const float* x, int64_t n, const char* what) {
+  // Partial sums over fixed blocks, added in order: the same mean for any number of threads.
+  constexpr int64_t kBlock = 1 << 16;
+  const int64_t blocks = (n + kBlock - 1) / kBlock;
+  std::vector<double> partial(blocks, 0.0);
+#pragma omp parallel for schedule(static)
+  for (int64_t b = 0; b < blocks; ++b) {
+    double s = 0;
+    for (int64_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) s += x[i];
+    partial[b] = s;
+  }
   double total = 0;
-  for (int64_t i = 0; i < n; ++i) total += x[i];
+  for (double s : partial) total += s;
   // A NaN or inf anywhere makes the sum non-finite; the sum of finite floats in double cannot overflow.
   if (!std::isfinite(total))
     throw std::invalid_argument(std::string(what) + " contains NaN or infinite values");
@@ -29,14 +39,17 @@ PatchStats patch_stats(const ShiftedMap& map, int p) {
   std::vector<double> pix_sum(HW, 0.0), pix_sumsq(HW, 0.0);
   std::vector<float> pix_min(HW, std::numeric_limits<float>::infinity());
   std::vector<float> pix_max(HW, -std::numeric_limits<float>::infinity());
-  for (int64_t c = 0; c < C; ++c)
-    for (int64_t a = 0; a < HW; ++a) {
-      float v = map.at_pixel(c, a);
-      pix_sum[a] += v;
-      pix_sumsq[a] += static_cast<double>(v) * v;
-      pix_min[a] = std::min(pix_min[a], v);
-      pix_max[a] = std::max(pix_max[a], v);
-    }
+  constexpr int64_t kPixels = 256;  // a run of pixels per task: reads stay contiguous along each channel
+#pragma omp parallel for schedule(static)
+  for (int64_t a0 = 0; a0 < HW; a0 += kPixels)
+    for (int64_t c = 0; c < C; ++c)
+      for (int64_t a = a0; a < std::min(HW, a0 + kPixels); ++a) {
+        float v = map.at_pixel(c, a);
+        pix_sum[a] += v;
+        pix_sumsq[a] += static_cast<double>(v) * v;
+        pix_min[a] = std::min(pix_min[a], v);
+        pix_max[a] = std::max(pix_max[a], v);
+      }
 
   PatchStats st;
   st.grid_h = map.grid_h(p);
@@ -47,6 +60,7 @@ PatchStats patch_stats(const ShiftedMap& map, int p) {
   st.sumsq.resize(N);
   st.inv_norm.resize(N);
   st.self_ncc.resize(N);
+#pragma omp parallel for schedule(static)
   for (int64_t oy = 0; oy < st.grid_h; ++oy)
     for (int64_t ox = 0; ox < st.grid_w; ++ox) {
       double s1 = 0, s2 = 0;

@@ -37,14 +37,14 @@ class RunningTopK {
     indices[pos] = index;
   }
 
-  // Adds every candidate of `other` (same shape; disjoint candidates, e.g. another thread's).
-  void merge(const RunningTopK& other) {
-    for (int64_t node = 0; node < nodes_; ++node)
-      for (int64_t m = 0; m < k_; ++m) {
-        int32_t index = other.indices(node)[m];
-        if (index == std::numeric_limits<int32_t>::max()) break;  // the rest of the row is empty
-        offer(node, other.keys(node)[m], index);
-      }
+  // Adds the candidates of row `node` of `other` (same shape; disjoint candidates, e.g. another
+  // thread's).
+  void merge_row(int64_t node, const RunningTopK& other) {
+    for (int64_t m = 0; m < k_; ++m) {
+      int32_t index = other.indices(node)[m];
+      if (index == std::numeric_limits<int32_t>::max()) break;  // the rest of the row is empty
+      offer(node, other.keys(node)[m], index);
+    }
   }
 
  private:
