@@ -1,0 +1,213 @@
+// inter_edges / intra_edges against the PyTorch reference's golden files (../shared/fixtures):
+// edges must be equal, scores within 1e-5 of the float64 reference.
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include "graph/ncc_topk.h"
+#include "shared_path.h"
+
+using gs::Tensor;
+using gs::graph::Edges;
+using gs::graph::Metric;
+
+namespace {
+
+// Just enough HDF5 for these files: whole datasets as double or int64, and integer root attributes.
+class H5File {
+ public:
+  explicit H5File(const std::string& path) : id_(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)) {
+    REQUIRE_MESSAGE(id_ >= 0, "cannot open " << path);
+  }
+  ~H5File() { H5Fclose(id_); }
+  H5File(const H5File&) = delete;
+  H5File& operator=(const H5File&) = delete;
+
+  std::vector<hsize_t> dims(const char* name) const {
+    hid_t set = open(name), space = H5Dget_space(set);
+    std::vector<hsize_t> d(H5Sget_simple_extent_ndims(space));
+    H5Sget_simple_extent_dims(space, d.data(), nullptr);
+    H5Sclose(space);
+    H5Dclose(set);
+    return d;
+  }
+  template <class T>
+  std::vector<T> read(const char* name, hid_t memory_type) const {
+    size_t n = 1;
+    for (hsize_t d : dims(name)) n *= d;
+    std::vector<T> out(n);
+    hid_t set = open(name);
+    REQUIRE(H5Dread(set, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0);
+    H5Dclose(set);
+    return out;
+  }
+  int64_t attribute(const char* name) const {
+    int64_t value = 0;
+    hid_t attr = H5Aopen(id_, name, H5P_DEFAULT);
+    REQUIRE_MESSAGE(attr >= 0, "no attribute " << name);
+    H5Aread(attr, H5T_NATIVE_INT64, &value);
+    H5Aclose(attr);
+    return value;
+  }
+
+ private:
+  hid_t open(const char* name) const {
+    hid_t set = H5Dopen2(id_, name, H5P_DEFAULT);
+    REQUIRE_MESSAGE(set >= 0, "no dataset " << name);
+    return set;
+  }
+  hid_t id_;
+};
+
+// Image n of an [N,C,H,W] float64 dataset (float32-representable) as a [C,H,W] tensor.
+Tensor image(const H5File& f, const char* name, hsize_t n) {
+  const std::vector<hsize_t> d = f.dims(name);
+  const std::vector<double> all = f.read<double>(name, H5T_NATIVE_DOUBLE);
+  const size_t size = d[1] * d[2] * d[3];
+  std::vector<float> values(all.begin() + n * size, all.begin() + (n + 1) * size);
+  return Tensor({static_cast<int64_t>(d[1]), static_cast<int64_t>(d[2]), static_cast<int64_t>(d[3])}, values);
+}
+
+// Compares image n's edges with outputs/edges [N,Nc,k], and their scores with `scores` [N,Nc,k]
+// (one score per edge) or, for score_matrix, [N,Nc,M] (the score of every candidate).
+void check_edges(const H5File& f, const Edges& e, hsize_t n, int64_t ranked, const char* scores, bool score_matrix) {
+  const std::vector<hsize_t> d = f.dims("outputs/edges");
+  const std::vector<int64_t> edges = f.read<int64_t>("outputs/edges", H5T_NATIVE_INT64);
+  const std::vector<double> ref_scores = f.read<double>(scores, H5T_NATIVE_DOUBLE);
+  const int64_t nodes = static_cast<int64_t>(d[1]), k = static_cast<int64_t>(d[2]);
+  const int64_t cols = static_cast<int64_t>(f.dims(scores)[2]);
+  REQUIRE(e.nodes == nodes);
+  REQUIRE(e.k == k);
+  for (int64_t i = 0; i < nodes; ++i)
+    for (int64_t m = 0; m < k; ++m) {
+      CAPTURE(n);
+      CAPTURE(i);
+      CAPTURE(m);
+      const int64_t ref = edges[(n * nodes + i) * k + m];
+      CHECK(e.source(i, m) == ref);
+      if (m >= ranked) continue;
+      const double want = ref_scores[(n * nodes + i) * cols + (score_matrix ? ref : m)];
+      CHECK(std::abs(e.score_of(i, m) - want) <= 1e-5 * std::max(1.0, std::abs(want)));
+    }
+}
+
+void check_inter_file(const char* file, Metric metric) {
+  const std::string path = gs::test::shared_file(std::string("fixtures/") + file);
+  if (path.empty()) return;
+  const H5File f(path);
+  const int p = static_cast<int>(f.attribute("p")), k = static_cast<int>(f.attribute("k"));
+  for (hsize_t n = 0; n < f.dims("inputs/fc")[0]; ++n) {
+    const Edges e = gs::graph::inter_edges(image(f, "inputs/fc", n), image(f, "inputs/fs", n), p, k, metric);
+    check_edges(f, e, n, k, "outputs/edge_scores", false);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("ncc_topk golden: ncc_topk.h5 (random maps, p=3, k=4, N=2)") { check_inter_file("ncc_topk.h5", Metric::ncc); }
+
+TEST_CASE("ncc_topk golden: ncc_topk_ties.h5 (periodic style, constant content patches)") {
+  check_inter_file("ncc_topk_ties.h5", Metric::ncc);
+}
+
+TEST_CASE("ncc_topk golden: knn_euclidean.h5 (duplicated style patches)") {
+  check_inter_file("knn_euclidean.h5", Metric::euclidean);
+}
+
+TEST_CASE("ncc_topk golden: intra_topk.h5 (kc=3 + self-loop, duplicated content rows)") {
+  const std::string path = gs::test::shared_file("fixtures/intra_topk.h5");
+  if (path.empty()) return;
+  const H5File f(path);
+  const int p = static_cast<int>(f.attribute("p")), kc = static_cast<int>(f.attribute("kc"));
+  for (hsize_t n = 0; n < f.dims("inputs/fc")[0]; ++n) {
+    const Edges e = gs::graph::intra_edges(image(f, "inputs/fc", n), p, kc);
+    check_edges(f, e, n, kc + 1, "outputs/scores", true);  // outputs/scores: the full NCC matrix
+  }
+}
+
+namespace {
+
+// e2e relu4_1 maps [512,32,32], stored as 8 files of 64 channels: parts <stem>.part<i>.h5, dataset <stem>.
+Tensor e2e_map(const std::string& dir, const char* stem) {
+  std::vector<float> values;
+  std::vector<hsize_t> d;
+  for (int part = 0; part < 8; ++part) {
+    const H5File f(dir + "/" + stem + ".part" + std::to_string(part) + ".h5");
+    d = f.dims(stem);
+    const std::vector<float> v = f.read<float>(stem, H5T_NATIVE_FLOAT);
+    values.insert(values.end(), v.begin(), v.end());
+  }
+  const int64_t C = static_cast<int64_t>(values.size() / (d[2] * d[3]));
+  return Tensor({C, static_cast<int64_t>(d[2]), static_cast<int64_t>(d[3])}, values);
+}
+
+// Same edge set per node as `ref` [1,Nc,k]; the same order too where the reference's smallest gap
+// between consecutive ranks (min_gap [1,Nc]) is clear of float32 rounding.
+void check_edge_sets(const Edges& e, int64_t ranked, const std::vector<int32_t>& ref, const std::vector<double>& min_gap) {
+  int64_t reordered = 0;
+  for (int64_t i = 0; i < e.nodes; ++i) {
+    CAPTURE(i);
+    std::vector<int32_t> ours(e.sources(i), e.sources(i) + ranked), want(&ref[i * e.k], &ref[i * e.k] + ranked);
+    if (min_gap[i] > 1e-5) CHECK(ours == want);
+    reordered += ours != want;
+    std::sort(ours.begin(), ours.end());
+    std::sort(want.begin(), want.end());
+    CHECK(ours == want);
+  }
+  MESSAGE(reordered << " of " << e.nodes << " nodes list the same edges in another order (near-equal scores)");
+}
+
+// NCC of patch i of a and patch j of b in double precision (MODEL.md 2.2).
+double ncc_f64(const Tensor& a, int64_t i, const Tensor& b, int64_t j, int p) {
+  const int64_t C = a.size(0), gwa = a.size(2) - p + 1, gwb = b.size(2) - p + 1;
+  const int64_t ay = i / gwa, ax = i % gwa, by = j / gwb, bx = j % gwb;
+  std::vector<double> x, y;
+  for (int64_t c = 0; c < C; ++c)
+    for (int ky = 0; ky < p; ++ky)
+      for (int kx = 0; kx < p; ++kx) {
+        x.push_back(a.at({c, ay + ky, ax + kx}));
+        y.push_back(b.at({c, by + ky, bx + kx}));
+      }
+  double mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
+  for (size_t d = 0; d < x.size(); ++d) mx += x[d], my += y[d];
+  mx /= static_cast<double>(x.size());
+  my /= static_cast<double>(y.size());
+  for (size_t d = 0; d < x.size(); ++d) {
+    xx += (x[d] - mx) * (x[d] - mx);
+    yy += (y[d] - my) * (y[d] - my);
+    xy += (x[d] - mx) * (y[d] - my);
+  }
+  return xy / ((std::sqrt(xx) + 1e-8) * (std::sqrt(yy) + 1e-8));
+}
+
+}  // namespace
+
+TEST_CASE("ncc_topk golden: e2e relu4_1 maps 512x32x32 (chicago / starry night, p=5, k=5, kc=5)") {
+  const std::string path = gs::test::shared_file("fixtures/e2e/chicago_starry_night_256/gnn_k5_kc5_p5.h5");
+  if (path.empty()) return;
+  const std::string dir = path.substr(0, path.rfind('/'));
+  const H5File f(path);
+  const int p = static_cast<int>(f.attribute("p")), k = static_cast<int>(f.attribute("k"));
+  const int kc = static_cast<int>(f.attribute("kc"));
+  const Tensor fc = e2e_map(dir, "Fc"), fs = e2e_map(dir, "Fs");
+  REQUIRE(fc.size(0) == 512);
+
+  const Edges inter = gs::graph::inter_edges(fc, fs, p, k);
+  check_edge_sets(inter, k, f.read<int32_t>("outputs/edges_f64", H5T_NATIVE_INT32),
+                  f.read<double>("outputs/edge_min_gap_f64", H5T_NATIVE_DOUBLE));
+  // outputs/scores come from PyTorch's float32 run, ~2.4e-5 off the exact NCC here (D = 12800):
+  // compare with the exact NCC of each edge instead.
+  for (int64_t i = 0; i < inter.nodes; ++i)
+    for (int64_t m = 0; m < k; ++m) CHECK(std::abs(inter.score_of(i, m) - ncc_f64(fc, i, fs, inter.source(i, m), p)) <= 1e-5);
+
+  const Edges intra = gs::graph::intra_edges(fc, p, kc);
+  check_edge_sets(intra, kc + 1, f.read<int32_t>("outputs/intra", H5T_NATIVE_INT32),
+                  f.read<double>("outputs/intra_min_gap_f64", H5T_NATIVE_DOUBLE));
+  for (int64_t i = 0; i < intra.nodes; ++i)
+    for (int64_t m = 0; m < kc; ++m) CHECK(std::abs(intra.score_of(i, m) - ncc_f64(fc, i, fc, intra.source(i, m), p)) <= 1e-5);
+}
