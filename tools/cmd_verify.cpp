@@ -73,7 +73,8 @@ int run_verify(const std::vector<std::string>& args) {
       for (const Comparison& c : results) {
         ok = ok && c.pass;
         worst_abs = std::max(worst_abs, c.max_abs);
-        worst_rel = std::max(worst_rel, c.max_abs / std::max(c.max_ref, 1e-30));
+        // Relative to the reference magnitude, floored so that gradients that are ~0 do not blow it up.
+        worst_rel = std::max(worst_rel, c.max_abs / std::max(c.max_ref, 1e-3));
       }
       std::printf("%s  %-36s %-16s max abs %.2e  max rel %.2e  (%zu tensors)\n", ok ? "PASS" : "FAIL", name.c_str(),
                   op.c_str(), worst_abs, worst_rel, results.size());

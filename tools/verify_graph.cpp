@@ -4,7 +4,10 @@
 #include "autograd/ops.h"
 #include "graph/deform_sample.h"
 #include "graph/message_passing.h"
+#include "graph/ncc_topk.h"
 #include "graph/patches.h"
+#include "graph/scale_predictor.h"
+#include "models/graph_stage.h"
 #include "tools/fixture_case.h"
 
 namespace gs::tools {
@@ -76,6 +79,94 @@ void check_gat_intra(FixtureCase& f) {
   f.output("beta", beta);
   f.output("F2", f2);
 }
+
+// Per-image edges of a batch as the int64 [N, Nc, k] layout of the golden files, and their scores.
+void output_edges(FixtureCase& f, const std::string& name, const std::string& score_name,
+                  const std::vector<graph::Edges>& edges) {
+  std::vector<int64_t> index;
+  std::vector<float> scores;
+  for (const graph::Edges& e : edges) {
+    index.insert(index.end(), e.index.begin(), e.index.end());
+    scores.insert(scores.end(), e.score.begin(), e.score.end());
+  }
+  f.output_index(name, index);
+  if (!score_name.empty()) {
+    const int64_t n = static_cast<int64_t>(edges.size());
+    f.compare("outputs/" + score_name, Tensor({n, edges[0].nodes, edges[0].k}, scores));
+  }
+}
+
+graph::Metric metric(const FixtureCase& f) {
+  const std::string m = f.has_option("metric") ? f.option_string("metric") : "ncc";
+  if (m == "ncc") return graph::Metric::ncc;
+  if (m == "euclidean") return graph::Metric::euclidean;
+  throw std::runtime_error("unknown metric " + m);
+}
+
+// The full score matrix (outputs/scores) is deliberately never formed: edges and their scores are.
+void check_inter_edges(FixtureCase& f) {
+  const Tensor fc = f.input("fc").value(), fs = f.input("fs").value();
+  std::vector<graph::Edges> edges;
+  for (int64_t n = 0; n < fc.size(0); ++n)
+    edges.push_back(graph::inter_edges(fc.select(0, n), fs.select(0, n), static_cast<int>(patch_size(f)),
+                                       static_cast<int>(f.option("k")), metric(f)));
+  output_edges(f, "edges", "edge_scores", edges);
+}
+
+void check_intra_edges(FixtureCase& f) {
+  const Tensor fc = f.input("fc").value();
+  std::vector<graph::Edges> edges;
+  for (int64_t n = 0; n < fc.size(0); ++n)
+    edges.push_back(graph::intra_edges(fc.select(0, n), static_cast<int>(patch_size(f)), static_cast<int>(f.option("kc"))));
+  output_edges(f, "edges", "", edges);
+}
+
+// Graph parameters under their canonical names, as far as the file has them.
+nn::Module graph_params(FixtureCase& f) {
+  nn::Module m;
+  for (const std::string& name : f.file().members("params")) {
+    // The module must hold the very variable the fixture tracks, so that gradients land on it.
+    const ag::Variable v = f.param(name);
+    m.add_parameter(name, v.value());
+    m.parameters().back().var = v;
+  }
+  return m;
+}
+
+void check_scale_predictor(FixtureCase& f) {
+  nn::Module params = graph_params(f);
+  const ag::Variable S = graph::scale_map(params, f.input("fc"), static_cast<float>(f.option("s_min")),
+                                          static_cast<float>(f.option("s_max")));
+  f.output("S", S);
+  f.output("s", graph::node_scales(S, patch_size(f), static_cast<float>(f.option("stroke"))));
+}
+
+void check_graph_stage(FixtureCase& f) {
+  nn::Module params = graph_params(f);
+  models::GraphOptions opt;
+  opt.p = static_cast<int>(f.option("p"));
+  opt.k = static_cast<int>(f.option("k"));
+  opt.kc = static_cast<int>(f.option("kc"));
+  opt.stroke = static_cast<float>(f.option("stroke"));
+  opt.deformable = f.option("deformable") != 0;
+  opt.aggregator = aggregator(f);
+  opt.metric = metric(f);
+  opt.alpha = static_cast<float>(f.option("alpha"));
+  models::ModelConfig config;  // s_min, s_max as in MODEL.md
+  models::GraphTrace trace;
+  const ag::Variable t = models::graph_stage(params, config, f.input("fc"), f.input("fs"), opt, &trace);
+  f.output("t", t);
+  f.output("F1", trace.F1);
+  f.output("F2", trace.F2);
+  f.output("s", trace.s);
+  f.output("alpha", trace.alpha);
+  if (opt.deformable) f.output("S", trace.S);
+  if (opt.kc > 0) {
+    f.output("beta", trace.beta);
+    output_edges(f, "intra_edges", "", trace.intra);
+  }
+  output_edges(f, "edges", "edge_scores", trace.inter);
+}
 }  // namespace
 
 std::vector<FixtureChecker> graph_fixture_checkers() {
@@ -85,6 +176,10 @@ std::vector<FixtureChecker> graph_fixture_checkers() {
       {"deform_sample", check_deform_sample},
       {"gat_inter", check_gat_inter},
       {"gat_intra", check_gat_intra},
+      {"inter_edges", check_inter_edges},
+      {"intra_edges", check_intra_edges},
+      {"scale_predictor", check_scale_predictor},
+      {"graph_stage", check_graph_stage},
   };
 }
 

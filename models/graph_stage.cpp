@@ -1,0 +1,89 @@
+#include "models/graph_stage.h"
+
+#include <stdexcept>
+
+#include "autograd/ops.h"
+#include "graph/message_passing.h"
+#include "graph/scale_predictor.h"
+#include "nn/statistics.h"
+
+namespace gs::models {
+
+void check_graph_options(const GraphOptions& o, const Shape& fc, const Shape& fs) {
+  if (o.p < 1 || o.p % 2 == 0) throw std::invalid_argument("patch size --patch " + std::to_string(o.p) + " must be odd");
+  for (const auto& [name, shape] : {std::pair{"content", fc}, std::pair{"style", fs}})
+    if (shape[2] < o.p || shape[3] < o.p)
+      throw std::invalid_argument(std::string(name) + " image too small: its relu4_1 map is " + std::to_string(shape[3]) +
+                                  "x" + std::to_string(shape[2]) + ", smaller than the patch size " +
+                                  std::to_string(o.p) + " (the image needs at least " + std::to_string(8 * o.p) +
+                                  " pixels a side)");
+  const int64_t ns = (fs[2] - o.p + 1) * (fs[3] - o.p + 1), nc = (fc[2] - o.p + 1) * (fc[3] - o.p + 1);
+  if (o.k < 1 || o.k > ns)
+    throw std::invalid_argument("--k " + std::to_string(o.k) + " must be in 1.." + std::to_string(ns) +
+                                " (the number of style patches at this style size and patch size)");
+  if (o.kc < 0 || o.kc > nc - 1)
+    throw std::invalid_argument("--kc " + std::to_string(o.kc) + " must be in 0.." + std::to_string(nc - 1) +
+                                " (the number of content patches minus one)");
+  if (!(o.stroke > 0.f)) throw std::invalid_argument("--stroke must be > 0, got " + std::to_string(o.stroke));
+  if (!(o.alpha >= 0.f && o.alpha <= 1.f)) throw std::invalid_argument("--alpha must be in [0, 1], got " + std::to_string(o.alpha));
+}
+
+ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, const ag::Variable& fc_in,
+                         const ag::Variable& fs_in, const GraphOptions& opt, GraphTrace* trace,
+                         const graph::EdgeList* given_inter, const graph::EdgeList* given_intra) {
+  if (fc_in.dim() != 4 || fs_in.dim() != 4 || fc_in.size(0) != fs_in.size(0) || fc_in.size(1) != fs_in.size(1))
+    throw std::invalid_argument("graph stage: content " + shape_str(fc_in.shape()) + " and style " +
+                                shape_str(fs_in.shape()) + " features need the same batch size and channels");
+  check_graph_options(opt, fc_in.shape(), fs_in.shape());
+  // The encoder features are inputs here, never trained through (MODEL.md 2.5).
+  const ag::Variable fc = fc_in.detach(), fs = fs_in.detach();
+  const int64_t N = fc.size(0);
+
+  std::vector<graph::Edges> inter, intra;
+  graph::EdgeList inter_list, intra_list;
+  if (given_inter) {
+    inter_list = *given_inter;
+  } else {
+    for (int64_t n = 0; n < N; ++n)
+      inter.push_back(graph::inter_edges(fc.value().select(0, n), fs.value().select(0, n), opt.p, opt.k, opt.metric));
+    inter_list = graph::stack_edges(inter);
+  }
+  if (opt.kc > 0) {
+    if (given_intra) {
+      intra_list = *given_intra;
+    } else {
+      for (int64_t n = 0; n < N; ++n) intra.push_back(graph::intra_edges(fc.value().select(0, n), opt.p, opt.kc));
+      intra_list = graph::stack_edges(intra);
+    }
+  }
+
+  ag::Variable S, s;
+  const int64_t nc = (fc.size(2) - opt.p + 1) * (fc.size(3) - opt.p + 1);
+  if (opt.deformable) {
+    S = graph::scale_map(params, fc, config.s_min, config.s_max);
+    s = graph::node_scales(S, opt.p, opt.stroke);
+  } else {
+    s = ag::Variable(Tensor::ones({N, nc}));
+  }
+  const graph::GatOutput f1 = graph::gat_inter(fc, fs, inter_list, s, params.get("inter.Wc"), params.get("inter.Ws"),
+                                               params.get("inter.ac"), params.get("inter.as"), opt.p, opt.aggregator);
+  graph::GatOutput f2{f1.features, ag::Variable()};
+  if (opt.kc > 0)
+    f2 = graph::gat_intra(f1.features, intra_list, params.get("intra.Wk"), params.get("intra.aq"),
+                          params.get("intra.ak"), opt.p, opt.aggregator);
+  ag::Variable t = nn::adain_mix(f2.features, fs, 1.f);
+  if (opt.alpha != 1.f) t = ag::add(ag::mul_scalar(t, opt.alpha), ag::mul_scalar(fc, 1.f - opt.alpha));
+  if (trace) {
+    trace->inter = std::move(inter);
+    trace->intra = std::move(intra);
+    trace->S = S;
+    trace->s = s;
+    trace->alpha = f1.attention;
+    trace->beta = f2.attention;
+    trace->F1 = f1.features;
+    trace->F2 = f2.features;
+  }
+  return t;
+}
+
+}  // namespace gs::models

@@ -1,0 +1,44 @@
+// The graph stage of MODEL.md 2: relu4_1 of content and style -> the decoder's input t.
+//   edges:   NCC (or euclidean) k-NN style -> content, and NCC kc-NN content -> content + self-loop
+//   scales:  the scale predictor (or 1 with deformable off), times stroke
+//   F1:      GAT style -> content messages from deformed style patches, folded with averaging
+//   F2:      GAT content -> content messages, folded (F1 when kc = 0)
+//   t:       AdaIN(F2, Fs), mixed with Fc by alpha
+#pragma once
+#include <string>
+#include <vector>
+
+#include "autograd/variable.h"
+#include "graph/attention.h"
+#include "graph/edge_list.h"
+#include "graph/edges.h"
+#include "graph/ncc_topk.h"
+#include "models/config.h"
+#include "nn/module.h"
+
+namespace gs::models {
+
+struct GraphOptions {
+  int p = 5, k = 5, kc = 5;
+  float stroke = 1.f;
+  bool deformable = true;
+  graph::Aggregator aggregator = graph::Aggregator::gat;
+  graph::Metric metric = graph::Metric::ncc;
+  float alpha = 1.f;
+};
+
+// What the stage computed on the way, for inspection (--dump-graph, --explain-dir) and tests.
+struct GraphTrace {
+  std::vector<graph::Edges> inter, intra;  // per image
+  ag::Variable S, s, alpha, beta, F1, F2;  // S undefined with deformable off, beta with kc = 0
+};
+
+// Checks every option against the maps and names the offending one (even p, k > style nodes, ...).
+void check_graph_options(const GraphOptions& opt, const Shape& fc, const Shape& fs);
+
+// fc: [N,C,Hc,Wc], fs: [N,C,Hs,Ws] (no gradient) -> t: [N,C,Hc,Wc]. Edges are computed unless given.
+ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, const ag::Variable& fc,
+                         const ag::Variable& fs, const GraphOptions& opt, GraphTrace* trace = nullptr,
+                         const graph::EdgeList* inter_edges = nullptr, const graph::EdgeList* intra_edges = nullptr);
+
+}  // namespace gs::models
