@@ -47,4 +47,13 @@ Tensor Stylizer::stylize_adain(const Tensor& content, const Tensor& style, float
   return crop_to(decode(t).value(), content.size(2), content.size(3));
 }
 
+Tensor Stylizer::stylize_gnn(const Tensor& content, const Tensor& style, const GraphOptions& options,
+                             GraphTrace* trace) const {
+  ag::NoGradGuard no_grad;
+  const ag::Variable fc = encode(ag::Variable(content));
+  const ag::Variable fs = encode(ag::Variable(style));
+  const ag::Variable t = graph_stage(params_, config_, fc, fs, options, trace);
+  return crop_to(decode(t).value(), content.size(2), content.size(3));
+}
+
 }  // namespace gs::models

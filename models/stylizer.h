@@ -5,6 +5,7 @@
 #include "autograd/variable.h"
 #include "data/model_file.h"
 #include "models/config.h"
+#include "models/graph_stage.h"
 #include "nn/module.h"
 
 namespace gs::models {
@@ -26,6 +27,9 @@ class Stylizer {
 
   // content: [1,3,H,W], style: [1,3,Hs,Ws] -> [1,3,H,W] (decoder output cropped to the content size)
   Tensor stylize_adain(const Tensor& content, const Tensor& style, float alpha) const;
+  // The GNN stylizer (MODEL.md 2); `trace` receives the graph stage's intermediates if given.
+  Tensor stylize_gnn(const Tensor& content, const Tensor& style, const GraphOptions& options,
+                     GraphTrace* trace = nullptr) const;
 
  private:
   ModelConfig config_;

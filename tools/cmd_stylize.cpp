@@ -18,6 +18,14 @@ const char* kUsage =
     "  --style-size N      style size, same forms (default: --size)\n"
     "  --alpha A           stylization strength in [0, 1] (1)\n"
     "  --method adain|gnn  AdaIN, or the GNN stylizer (gnn)\n"
+    "GNN controls (MODEL.md 2, 6):\n"
+    "  --k K               style neighbours per content patch, 1..64 (5)\n"
+    "  --kc K              content neighbours per content patch, 0 = no intra-domain stage (5)\n"
+    "  --patch P           patch size at relu4_1, odd (the model's, 5)\n"
+    "  --stroke X          multiplies every deformable scale (1)\n"
+    "  --deformable on|off deformable patch sampling (on)\n"
+    "  --aggregator gat|mean  attention, or the mean of the neighbours (gat)\n"
+    "  --metric ncc|euclidean  k-NN similarity for the style neighbours (ncc)\n"
     "  --quality Q         JPEG quality 1..100 when --out is .jpg (95)\n"
     "  --max-pixels N      refuse larger input images (64000000); --max-side N likewise (16384)\n";
 
@@ -42,18 +50,29 @@ int run_stylize(const std::vector<std::string>& argv) {
   const float alpha = static_cast<float>(args.get_double("--alpha", 1.0, 0.0, 1.0));
   const std::string method = args.get_choice("--method", "gnn", {"gnn", "adain"});
   const int quality = static_cast<int>(args.get_int("--quality", 95, 1, 100));
+  models::GraphOptions gnn;
+  gnn.k = static_cast<int>(args.get_int("--k", 5, 1, 64));
+  gnn.kc = static_cast<int>(args.get_int("--kc", 5, 0, 64));
+  const int64_t patch = args.get_int("--patch", 0, 1, 15);  // 0: the model's
+  gnn.stroke = static_cast<float>(args.get_double("--stroke", 1.0, 1e-3, 100.0));
+  gnn.deformable = args.get_on_off("--deformable", true);
+  gnn.aggregator = graph::parse_aggregator(args.get_choice("--aggregator", "gat", {"gat", "mean"}));
+  gnn.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
+                                                                                 : graph::Metric::euclidean;
+  gnn.alpha = alpha;
   data::ImageLimits limits;
   limits.max_pixels = args.get_int("--max-pixels", limits.max_pixels, 1, INT64_MAX);
   limits.max_side = args.get_int("--max-side", limits.max_side, 1, INT64_MAX);
   args.finish();
-  if (method == "gnn") throw std::invalid_argument("--method gnn is not built yet; use --method adain");
+  if (patch && patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(patch) + ": must be odd");
 
   const auto t0 = std::chrono::steady_clock::now();
   const Tensor content = data::load_image_sized(content_path, size, limits).unsqueeze(0);
   const Tensor style = data::load_image_sized(style_path, style_size, limits).unsqueeze(0);
   const models::Stylizer model = models::Stylizer::load(model_path);
+  gnn.p = patch ? static_cast<int>(patch) : model.config().patch;
   const double t_load = seconds_since(t0);
-  const Tensor out = model.stylize_adain(content, style, alpha);
+  const Tensor out = method == "adain" ? model.stylize_adain(content, style, alpha) : model.stylize_gnn(content, style, gnn);
   const double t_run = seconds_since(t0) - t_load;
   data::save_image(out_path, out, quality);
   std::printf("content %lldx%lld, style %lldx%lld; load %.2fs %s %.2fs -> %s\n", (long long)content.size(3),
