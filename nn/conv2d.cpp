@@ -31,23 +31,22 @@ ag::Variable conv2d_op(const ag::Variable& x, const ag::Variable& w, const ag::V
   Tensor b = has_bias ? bias.value() : Tensor();
   // forward_inference may drop what the backward would need, so pick it only when nothing will ask.
   const bool training = ag::grad_enabled() && (wants_grad(x) || wants_grad(w) || wants_grad(bias));
-  Tensor y = conv2d_forward(x.value(), w.value(), b, p, training ? ConvPass::training : ConvPass::inference,
-                            relu);
+  Tensor y = conv2d_forward(x.value(), w.value(), b, p, training ? ConvPass::training : ConvPass::inference, relu);
   Tensor y_for_mask = relu ? y : Tensor();
   // The graph keeps the inputs (in[]), so the backward reads x and w from there.
-  return ag::Variable::make_output(
-      y, {x, w, bias}, [y_for_mask, p, relu](std::vector<ag::Variable>& in, const Tensor& g) {
-        const Tensor& xv = in[0].value();
-        const Tensor& wv = in[1].value();
-        Tensor gz = relu ? relu_backward(g, y_for_mask) : g;
-        if (in[0].requires_grad()) in[0].add_grad(conv2d_backward_data(gz, wv, xv.shape(), p));
-        const bool want_b = wants_grad(in[2]);
-        if (in[1].requires_grad() || want_b) {
-          Conv2dWeightGrads gw = conv2d_backward_weights(xv, gz, wv.shape(), want_b, p);
-          if (in[1].requires_grad()) in[1].add_grad(gw.w);
-          if (want_b) in[2].add_grad(gw.bias);
-        }
-      });
+  auto backward = [y_for_mask, p, relu](std::vector<ag::Variable>& in, const Tensor& g) {
+    const Tensor& xv = in[0].value();
+    const Tensor& wv = in[1].value();
+    Tensor gz = relu ? relu_backward(g, y_for_mask) : g;
+    if (in[0].requires_grad()) in[0].add_grad(conv2d_backward_data(gz, wv, xv.shape(), p));
+    const bool want_b = wants_grad(in[2]);
+    if (in[1].requires_grad() || want_b) {
+      Conv2dWeightGrads gw = conv2d_backward_weights(xv, gz, wv.shape(), want_b, p);
+      if (in[1].requires_grad()) in[1].add_grad(gw.w);
+      if (want_b) in[2].add_grad(gw.bias);
+    }
+  };
+  return ag::Variable::make_output(y, {x, w, bias}, backward);
 }
 
 void check_3x3(const ag::Variable& w, const char* what) {

@@ -7,8 +7,7 @@ namespace gs::nn {
 
 // x: [N,Ci,H,W], w: [Co,Ci,k,k], bias: [Co] or an undefined Variable -> [N,Co,Ho,Wo]
 // Zero padding; Ho = floor((H + 2 pad - k) / stride) + 1.
-ag::Variable conv2d(const ag::Variable& x, const ag::Variable& w, const ag::Variable& bias = {},
-                    Conv2dParams p = {});
+ag::Variable conv2d(const ag::Variable& x, const ag::Variable& w, const ag::Variable& bias = {}, Conv2dParams p = {});
 
 // relu(conv2d(x, w, bias)) in one oneDNN primitive (ReLU as a post-op). Exact, gradients included:
 // relu(z) > 0 exactly where z > 0, so the backward masks the incoming gradient by the output and

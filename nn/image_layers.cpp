@@ -17,7 +17,8 @@ struct Planes {
 };
 
 Planes planes_of(const Tensor& x, const char* what) {
-  if (x.dim() != 4) throw std::invalid_argument(std::string(what) + ": x must be [N,C,H,W], got " + shape_str(x.shape()));
+  if (x.dim() != 4)
+    throw std::invalid_argument(std::string(what) + ": x must be [N,C,H,W], got " + shape_str(x.shape()));
   return {x.size(0) * x.size(1), x.size(2), x.size(3)};
 }
 
@@ -277,9 +278,9 @@ ag::Variable reflection_pad2d(const ag::Variable& x, int pad) {
 }
 
 ag::Variable max_pool2x2_ceil(const ag::Variable& x) {
-  return ag::Variable::make_output(max_pool_forward(x.value()), {x}, [](std::vector<ag::Variable>& in, const Tensor& g) {
-    in[0].add_grad(max_pool_backward(g, in[0].value()));
-  });
+  return ag::Variable::make_output(
+      max_pool_forward(x.value()), {x},
+      [](std::vector<ag::Variable>& in, const Tensor& g) { in[0].add_grad(max_pool_backward(g, in[0].value())); });
 }
 
 ag::Variable upsample2x(const ag::Variable& x, Upsample mode) {

@@ -1,7 +1,8 @@
 // The image layers of the encoder and decoder as autograd ops: reflection padding, 2x2 max-pool
-// with ceil mode and x2 upsampling (ReLU is ag::relu, or fused into the conv: nn/conv2d.h). Inputs may be any view; outputs are contiguous NCHW.
-// Conventions (../shared/fixtures/README.md): max-pool ties send the gradient to the
-// first maximum in row-major window order; bilinear upsampling uses align_corners = false.
+// with ceil mode and x2 upsampling (ReLU is ag::relu, or fused into the conv: nn/conv2d.h).
+// Inputs may be any view; outputs are contiguous NCHW. Conventions (../shared/fixtures/README.md):
+// max-pool ties send the gradient to the first maximum in row-major window order; bilinear
+// upsampling uses align_corners = false.
 #pragma once
 #include <cstdint>
 

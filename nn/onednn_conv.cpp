@@ -57,9 +57,7 @@ memory::desc plain_md(const memory::dims& dims) {
   tag t = dims.size() == 4 ? tag::nchw : tag::x;  // OIHW has the same strides as NCHW
   return memory::desc(dims, memory::data_type::f32, t);
 }
-memory::desc any_md(const memory::dims& dims) {
-  return memory::desc(dims, memory::data_type::f32, tag::any);
-}
+memory::desc any_md(const memory::dims& dims) { return memory::desc(dims, memory::data_type::f32, tag::any); }
 
 memory::dims y_dims(const Key& k) {
   return {k.x[0], k.w[0], conv2d_out_size(k.x[2], k.w[2], {k.stride, k.pad}),
@@ -92,10 +90,9 @@ dnnl::convolution_forward::primitive_desc make_forward_pd(const Key& k, dnnl::pr
   memory::dims strides{k.stride, k.stride}, padding{k.pad, k.pad};
   auto algo = dnnl::algorithm::convolution_direct;
   auto desc = k.bias ? dnnl::convolution_forward::desc(prop, algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                      any_md(b_dims(k)), any_md(y_dims(k)), strides,
-                                                      padding, padding)
+                                                       any_md(b_dims(k)), any_md(y_dims(k)), strides, padding, padding)
                      : dnnl::convolution_forward::desc(prop, algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                      any_md(y_dims(k)), strides, padding, padding);
+                                                       any_md(y_dims(k)), strides, padding, padding);
   dnnl::primitive_attr attr;
   if (k.relu) {
     dnnl::post_ops ops;
@@ -124,27 +121,26 @@ Plan build_plan(const Key& k) {
   switch (k.kind) {
     case Kind::forward_inference:
     case Kind::forward_training: {
-      auto pd = k.kind == Kind::forward_training ? training_pd(k)
-                                                 : make_forward_pd(k, dnnl::prop_kind::forward_inference);
+      auto pd =
+          k.kind == Kind::forward_training ? training_pd(k) : make_forward_pd(k, dnnl::prop_kind::forward_inference);
       std::vector<std::pair<int, memory::dims>> in{{DNNL_ARG_SRC, x_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}};
       if (k.bias) in.push_back({DNNL_ARG_BIAS, b_dims(k)});
       return make_plan(pd, dnnl::convolution_forward(pd), in, {{DNNL_ARG_DST, y_dims(k)}});
     }
     case Kind::backward_data: {  // keyed without bias: the hint is the plain forward of these shapes
-      dnnl::convolution_backward_data::desc desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                 any_md(y_dims(k)), strides, padding, padding);
+      dnnl::convolution_backward_data::desc desc(algo, any_md(x_dims(k)), any_md(w_dims(k)), any_md(y_dims(k)), strides,
+                                                 padding, padding);
       dnnl::convolution_backward_data::primitive_desc pd(desc, cpu_engine(), training_pd(k));
       return make_plan(pd, dnnl::convolution_backward_data(pd),
                        {{DNNL_ARG_DIFF_DST, y_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}},
                        {{DNNL_ARG_DIFF_SRC, x_dims(k)}});
     }
     case Kind::backward_weights: {
-      auto desc = k.bias ? dnnl::convolution_backward_weights::desc(
-                               algo, any_md(x_dims(k)), any_md(w_dims(k)), any_md(b_dims(k)),
-                               any_md(y_dims(k)), strides, padding, padding)
+      auto desc = k.bias ? dnnl::convolution_backward_weights::desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
+                                                                    any_md(b_dims(k)), any_md(y_dims(k)), strides,
+                                                                    padding, padding)
                          : dnnl::convolution_backward_weights::desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                                    any_md(y_dims(k)), strides, padding,
-                                                                    padding);
+                                                                    any_md(y_dims(k)), strides, padding, padding);
       dnnl::convolution_backward_weights::primitive_desc pd(desc, cpu_engine(), training_pd(k));
       std::vector<std::pair<int, memory::dims>> out{{DNNL_ARG_DIFF_WEIGHTS, w_dims(k)}};
       if (k.bias) out.push_back({DNNL_ARG_DIFF_BIAS, b_dims(k)});
@@ -217,16 +213,13 @@ bool is_empty(const Shape& x, const Shape& y) { return shape_numel(x) == 0 || sh
 
 }  // namespace
 
-int64_t conv2d_out_size(int64_t in, int64_t kernel, Conv2dParams p) {
-  return (in + 2 * p.pad - kernel) / p.stride + 1;
-}
+int64_t conv2d_out_size(int64_t in, int64_t kernel, Conv2dParams p) { return (in + 2 * p.pad - kernel) / p.stride + 1; }
 
 Shape conv2d_out_shape(const Shape& x, const Shape& w, const Shape& bias, Conv2dParams p, const char* what) {
   auto fail = [&](const std::string& why) {
     std::string msg = std::string(what) + ": " + why + " (x " + shape_str(x) + ", w " + shape_str(w);
     if (!bias.empty()) msg += ", bias " + shape_str(bias);
-    throw std::invalid_argument(msg + ", stride " + std::to_string(p.stride) + ", pad " +
-                                std::to_string(p.pad) + ")");
+    throw std::invalid_argument(msg + ", stride " + std::to_string(p.stride) + ", pad " + std::to_string(p.pad) + ")");
   };
   if (x.size() != 4) fail("x must be [N,Ci,H,W]");
   if (w.size() != 4) fail("w must be [Co,Ci,k,k]");
@@ -272,9 +265,8 @@ Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, con
                                           Conv2dParams p) {
   Shape y_shape = conv2d_out_shape(x.shape(), w_shape, {}, p, "conv2d_backward_weights");
   if (gy.shape() != y_shape)
-    throw std::invalid_argument("conv2d_backward_weights: gy " + shape_str(gy.shape()) +
-                                " for an output of shape " + shape_str(y_shape) + " (x " + shape_str(x.shape()) +
-                                ", w " + shape_str(w_shape) + ")");
+    throw std::invalid_argument("conv2d_backward_weights: gy " + shape_str(gy.shape()) + " for an output of shape " +
+                                shape_str(y_shape) + " (x " + shape_str(x.shape()) + ", w " + shape_str(w_shape) + ")");
   Conv2dWeightGrads grads;
   if (is_empty(x.shape(), y_shape)) {
     grads.w = Tensor::zeros(w_shape);

@@ -51,8 +51,8 @@ Tensor conv2d_backward_data(const Tensor& gy, const Tensor& w, const Shape& x_sh
 struct Conv2dWeightGrads {
   Tensor w, bias;
 };
-Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, const Shape& w_shape,
-                                          bool with_bias, Conv2dParams p);
+Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, const Shape& w_shape, bool with_bias,
+                                          Conv2dParams p);
 
 // Number of cached primitives (for tests: repeated shapes must not add entries).
 size_t conv2d_cache_size();

@@ -44,8 +44,9 @@ TEST_CASE("conv2d: finite-difference gradients of x, w and bias") {
     Conv2dParams p;
     bool bias;
   };
-  for (const Case& c : {Case{{2, 3, 5, 4}, {4, 3, 3, 3}, {1, 1}, true}, Case{{1, 2, 7, 6}, {3, 2, 3, 3}, {2, 1}, false},
-                        Case{{1, 3, 4, 5}, {2, 3, 1, 1}, {1, 0}, true}, Case{{1, 2, 9, 8}, {2, 2, 3, 3}, {2, 0}, true}}) {
+  for (const Case& c :
+       {Case{{2, 3, 5, 4}, {4, 3, 3, 3}, {1, 1}, true}, Case{{1, 2, 7, 6}, {3, 2, 3, 3}, {2, 1}, false},
+        Case{{1, 3, 4, 5}, {2, 3, 1, 1}, {1, 0}, true}, Case{{1, 2, 9, 8}, {2, 2, 3, 3}, {2, 0}, true}}) {
     CAPTURE(gs::shape_str(c.x));
     CAPTURE(gs::shape_str(c.w));
     Tensor x = Tensor::randn(c.x, rng), w = Tensor::randn(c.w, rng, 0.5f);
@@ -68,12 +69,12 @@ TEST_CASE("reflect_conv3x3: finite-difference gradients") {
 
 TEST_CASE("conv2d_relu: the fused op equals relu(conv2d), values and gradients") {
   Rng rng(13);
-  Tensor x = Tensor::randn({2, 8, 6, 7}, rng), w = Tensor::randn({16, 8, 3, 3}, rng, 0.3f), b = Tensor::randn({16}, rng);
+  Tensor x = Tensor::randn({2, 8, 6, 7}, rng), w = Tensor::randn({16, 8, 3, 3}, rng, 0.3f),
+         b = Tensor::randn({16}, rng);
   Tensor r = Tensor::randn({2, 16, 6, 7}, rng);
   auto run = [&](bool fused) {
     Variable xv(x, true), wv(w, true), bv(b, true);
-    Variable y = fused ? gs::nn::reflect_conv3x3_relu(xv, wv, bv)
-                       : gs::ag::relu(gs::nn::reflect_conv3x3(xv, wv, bv));
+    Variable y = fused ? gs::nn::reflect_conv3x3_relu(xv, wv, bv) : gs::ag::relu(gs::nn::reflect_conv3x3(xv, wv, bv));
     y.backward(r);
     return std::vector<Tensor>{y.value(), xv.grad(), wv.grad(), bv.grad()};
   };
@@ -112,12 +113,15 @@ TEST_CASE("conv2d: shape errors name both shapes") {
 }
 
 TEST_CASE("conv2d fixtures: reflect pad 1, zero pad 1, 1x1, stride 2") {
-  check_conv_fixture("conv2d_reflect_pad1.h5",
-                     [](const Variable& x, const Variable& w, const Variable& b) { return gs::nn::reflect_conv3x3(x, w, b); });
-  check_conv_fixture("conv2d_zero_pad1.h5",
-                     [](const Variable& x, const Variable& w, const Variable& b) { return gs::nn::conv2d(x, w, b, {1, 1}); });
+  check_conv_fixture("conv2d_reflect_pad1.h5", [](const Variable& x, const Variable& w, const Variable& b) {
+    return gs::nn::reflect_conv3x3(x, w, b);
+  });
+  check_conv_fixture("conv2d_zero_pad1.h5", [](const Variable& x, const Variable& w, const Variable& b) {
+    return gs::nn::conv2d(x, w, b, {1, 1});
+  });
   check_conv_fixture("conv2d_1x1.h5",
                      [](const Variable& x, const Variable& w, const Variable& b) { return gs::nn::conv2d(x, w, b); });
-  check_conv_fixture("conv2d_stride2.h5",
-                     [](const Variable& x, const Variable& w, const Variable& b) { return gs::nn::conv2d(x, w, b, {2, 1}); });
+  check_conv_fixture("conv2d_stride2.h5", [](const Variable& x, const Variable& w, const Variable& b) {
+    return gs::nn::conv2d(x, w, b, {2, 1});
+  });
 }

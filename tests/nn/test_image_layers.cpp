@@ -118,8 +118,8 @@ TEST_CASE("upsample2x nearest: each pixel becomes a 2x2 block; the gradient sums
                                                     4, 4, 5, 5, 6, 6,  //
                                                     4, 4, 5, 5, 6, 6});
   y.backward(arange({1, 1, 4, 6}));
-  CHECK(x.grad().to_vector() == std::vector<float>{1 + 2 + 7 + 8, 3 + 4 + 9 + 10, 5 + 6 + 11 + 12,
-                                                   13 + 14 + 19 + 20, 15 + 16 + 21 + 22, 17 + 18 + 23 + 24});
+  CHECK(x.grad().to_vector() == std::vector<float>{1 + 2 + 7 + 8, 3 + 4 + 9 + 10, 5 + 6 + 11 + 12, 13 + 14 + 19 + 20,
+                                                   15 + 16 + 21 + 22, 17 + 18 + 23 + 24});
 }
 
 TEST_CASE("upsample2x bilinear: align_corners = false, borders clamp to the edge pixel") {

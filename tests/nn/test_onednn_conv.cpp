@@ -28,8 +28,15 @@ struct Naive {
 struct Dims {
   int64_t n, ci, co, h, w, k, ho, wo, s, p;
   explicit Dims(const ConvCase& c)
-      : n(c.n), ci(c.ci), co(c.co), h(c.h), w(c.w), k(c.k),
-        ho(gs::nn::conv2d_out_size(c.h, c.k, c.p)), wo(gs::nn::conv2d_out_size(c.w, c.k, c.p)), s(c.p.stride),
+      : n(c.n),
+        ci(c.ci),
+        co(c.co),
+        h(c.h),
+        w(c.w),
+        k(c.k),
+        ho(gs::nn::conv2d_out_size(c.h, c.k, c.p)),
+        wo(gs::nn::conv2d_out_size(c.w, c.k, c.p)),
+        s(c.p.stride),
         p(c.p.pad) {}
   int64_t xi(int64_t b, int64_t c, int64_t y, int64_t x) const { return ((b * ci + c) * h + y) * w + x; }
   int64_t wi(int64_t o, int64_t c, int64_t y, int64_t x) const { return ((o * ci + c) * k + y) * k + x; }
@@ -118,14 +125,14 @@ double check_close(const Tensor& ours, const Naive& ref, const char* what) {
 }
 
 const std::vector<ConvCase> kCases = {
-    {2, 3, 5, 6, 7, 1, {1, 0}, true},     // 1x1 (conv0, GAT projections)
-    {1, 4, 6, 9, 8, 3, {1, 1}, false},    // 3x3 zero pad 1, odd sizes
-    {2, 3, 4, 7, 6, 3, {1, 0}, true},     // 3x3 valid (after reflection padding)
-    {1, 3, 4, 9, 8, 3, {2, 1}, true},     // stride 2, pad 1
-    {2, 5, 3, 9, 9, 3, {2, 0}, false},    // stride 2, pad 0
-    {1, 2, 3, 8, 9, 5, {1, 2}, true},     // 5x5
-    {1, 3, 64, 10, 9, 3, {1, 0}, true},   // the first VGG layer's channel counts
-    {2, 32, 48, 10, 11, 3, {1, 1}, true}, // enough channels for blocked layouts (reorders)
+    {2, 3, 5, 6, 7, 1, {1, 0}, true},      // 1x1 (conv0, GAT projections)
+    {1, 4, 6, 9, 8, 3, {1, 1}, false},     // 3x3 zero pad 1, odd sizes
+    {2, 3, 4, 7, 6, 3, {1, 0}, true},      // 3x3 valid (after reflection padding)
+    {1, 3, 4, 9, 8, 3, {2, 1}, true},      // stride 2, pad 1
+    {2, 5, 3, 9, 9, 3, {2, 0}, false},     // stride 2, pad 0
+    {1, 2, 3, 8, 9, 5, {1, 2}, true},      // 5x5
+    {1, 3, 64, 10, 9, 3, {1, 0}, true},    // the first VGG layer's channel counts
+    {2, 32, 48, 10, 11, 3, {1, 1}, true},  // enough channels for blocked layouts (reorders)
 };
 
 }  // namespace
@@ -194,8 +201,8 @@ TEST_CASE("onednn conv2d: primitives are cached per shape") {
 
 TEST_CASE("onednn conv2d: shape errors name the shapes") {
   Tensor x({1, 3, 5, 5}), w({4, 2, 3, 3});
-  CHECK_THROWS_WITH_AS(gs::nn::conv2d_forward(x, w, Tensor(), {}),
-                       doctest::Contains("x [1, 3, 5, 5], w [4, 2, 3, 3]"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(gs::nn::conv2d_forward(x, w, Tensor(), {}), doctest::Contains("x [1, 3, 5, 5], w [4, 2, 3, 3]"),
+                       std::invalid_argument);
   Tensor w_ok({4, 3, 3, 3});
   CHECK_THROWS_WITH_AS(gs::nn::conv2d_forward(x, w_ok, Tensor({3}), {}), doctest::Contains("bias [3]"),
                        std::invalid_argument);
