@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "models/graph_inspect.h"
 #include "models/stylizer.h"
 #include "tools/args.h"
 
@@ -26,6 +27,9 @@ const char* kUsage =
     "  --deformable on|off deformable patch sampling (on)\n"
     "  --aggregator gat|mean  attention, or the mean of the neighbours (gat)\n"
     "  --metric ncc|euclidean  k-NN similarity for the style neighbours (ncc)\n"
+    "Inspection (--method gnn):\n"
+    "  --dump-graph F.h5   node positions, inter/intra edges with NCC scores, attention, scales\n"
+    "  --explain-dir DIR   scale_map.png, attention_entropy.png, correspondence.png (content-sized)\n"
     "  --quality Q         JPEG quality 1..100 when --out is .jpg (95)\n"
     "  --max-pixels N      refuse larger input images (64000000); --max-side N likewise (16384)\n";
 
@@ -60,11 +64,15 @@ int run_stylize(const std::vector<std::string>& argv) {
   gnn.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
                                                                                  : graph::Metric::euclidean;
   gnn.alpha = alpha;
+  const std::string dump_path = args.get("--dump-graph", "");
+  const std::string explain_dir = args.get("--explain-dir", "");
   data::ImageLimits limits;
   limits.max_pixels = args.get_int("--max-pixels", limits.max_pixels, 1, INT64_MAX);
   limits.max_side = args.get_int("--max-side", limits.max_side, 1, INT64_MAX);
   args.finish();
   if (patch && patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(patch) + ": must be odd");
+  if ((!dump_path.empty() || !explain_dir.empty()) && method != "gnn")
+    throw std::invalid_argument("--dump-graph and --explain-dir need --method gnn");
 
   const auto t0 = std::chrono::steady_clock::now();
   const Tensor content = data::load_image_sized(content_path, size, limits).unsqueeze(0);
@@ -72,9 +80,24 @@ int run_stylize(const std::vector<std::string>& argv) {
   const models::Stylizer model = models::Stylizer::load(model_path);
   gnn.p = patch ? static_cast<int>(patch) : model.config().patch;
   const double t_load = seconds_since(t0);
-  const Tensor out = method == "adain" ? model.stylize_adain(content, style, alpha) : model.stylize_gnn(content, style, gnn);
+  const bool inspect = !dump_path.empty() || !explain_dir.empty();
+  models::GraphTrace trace;
+  const Tensor out = method == "adain" ? model.stylize_adain(content, style, alpha)
+                                       : model.stylize_gnn(content, style, gnn, inspect ? &trace : nullptr);
   const double t_run = seconds_since(t0) - t_load;
   data::save_image(out_path, out, quality);
+  if (inspect) {
+    models::GraphGeometry g;
+    g.p = gnn.p;
+    g.content_h = content.size(2);
+    g.content_w = content.size(3);
+    g.fc_h = trace.F1.size(2);
+    g.fc_w = trace.F1.size(3);
+    g.fs_h = (style.size(2) + 7) / 8;  // ceil-mode pools: relu4_1 is ceil(H/8)
+    g.fs_w = (style.size(3) + 7) / 8;
+    if (!dump_path.empty()) models::dump_graph(dump_path, trace, g, gnn);
+    if (!explain_dir.empty()) models::write_explain_dir(explain_dir, models::explain_images(trace, g, style.select(0, 0)));
+  }
   std::printf("content %lldx%lld, style %lldx%lld; load %.2fs %s %.2fs -> %s\n", (long long)content.size(3),
               (long long)content.size(2), (long long)style.size(3), (long long)style.size(2), t_load, method.c_str(),
               t_run, out_path.c_str());
