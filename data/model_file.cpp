@@ -63,7 +63,17 @@ void save_model_file(const std::string& path, const models::ModelConfig& c, cons
   out.commit();
 }
 
-ModelFile load_model_file(const std::string& path) { return read_model(H5File::open_read(path)); }
+ModelFile load_model_file(const std::string& path) {
+  try {
+    return read_model(H5File::open_read(path));
+  } catch (const std::runtime_error& e) {
+    // A .pth where a model file belongs is the likeliest mistake: say what to do about it.
+    if (std::string(e.what()).find("not an HDF5 file") != std::string::npos)
+      throw std::runtime_error(path + ": not a graphstyle model file (an HDF5 file); PyTorch .pth weights are "
+                               "turned into one with `graphstyle convert`");
+    throw;
+  }
+}
 
 ModelFile read_model(const H5File& f) {
   const std::string& path = f.path();

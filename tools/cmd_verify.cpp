@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/args.h"
 #include "tools/fixture_case.h"
 
 namespace gs::tools {
@@ -26,23 +27,16 @@ std::vector<FixtureChecker> all_checkers() {
 }
 }  // namespace
 
-int run_verify(const std::vector<std::string>& args) {
-  std::string dir = "../shared/fixtures", only;
-  bool verbose = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      std::printf("%s", kUsage);
-      return 0;
-    } else if (args[i] == "--fixtures" && i + 1 < args.size()) {
-      dir = args[++i];
-    } else if (args[i] == "--only" && i + 1 < args.size()) {
-      only = args[++i];
-    } else if (args[i] == "-v") {
-      verbose = true;
-    } else {
-      throw std::invalid_argument("unknown option '" + args[i] + "'\n" + kUsage);
-    }
+int run_verify(const std::vector<std::string>& argv) {
+  Args args(argv, kUsage);
+  if (args.help()) {
+    std::printf("%s", kUsage);
+    return 0;
   }
+  const std::string dir = args.get("--fixtures", "../shared/fixtures");
+  const std::string only = args.get("--only", "");
+  const bool verbose = args.flag("-v");
+  args.finish();
   if (!fs::is_directory(dir))
     throw std::runtime_error("--fixtures " + dir + ": not a folder (the golden files are in ../shared/fixtures)");
 
