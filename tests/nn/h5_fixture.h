@@ -1,4 +1,4 @@
-// A tiny reader for the golden files in ../shared/fixtures (HDF5 C API): float64 datasets such as
+// Reading the golden files in ../shared/fixtures in tests: float64 datasets such as
 // inputs/x, params/w, outputs/y, grad_outputs/y, grads/x, and the float attributes of f32/
 // (max_abs_diff/<group>/<name>, the float32-vs-float64 difference of PyTorch).
 #pragma once
@@ -9,8 +9,8 @@
 #include <vector>
 
 #include <doctest/doctest.h>
-#include <hdf5.h>
 
+#include "data/hdf5_file.h"
 #include "tensor/tensor.h"
 
 namespace gs::test {
@@ -21,56 +21,23 @@ struct Array64 {
   std::vector<double> values;
 };
 
+// A golden file, read through the project's HDF5 wrapper.
 class H5Fixture {
  public:
-  explicit H5Fixture(const std::string& path) : path_(path) {
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions below, not stderr noise
-    file_ = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file_ < 0) throw std::runtime_error("cannot open HDF5 file " + path);
-  }
-  ~H5Fixture() { H5Fclose(file_); }
-  H5Fixture(const H5Fixture&) = delete;
-  H5Fixture& operator=(const H5Fixture&) = delete;
-
-  bool has(const std::string& name) const { return H5Lexists(file_, name.c_str(), H5P_DEFAULT) > 0; }
-
+  explicit H5Fixture(const std::string& path) : file_(data::H5File::open_read(path)) {}
+  bool has(const std::string& name) const { return file_.exists(name); }
   Array64 array(const std::string& name) const {
-    hid_t ds = H5Dopen2(file_, name.c_str(), H5P_DEFAULT);
-    if (ds < 0) throw std::runtime_error(path_ + ": no dataset " + name);
-    hid_t space = H5Dget_space(ds);
-    int rank = H5Sget_simple_extent_ndims(space);
-    std::vector<hsize_t> dims(rank > 0 ? rank : 0);
-    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
     Array64 a;
-    for (hsize_t d : dims) a.shape.push_back(static_cast<int64_t>(d));
-    a.values.resize(shape_numel(a.shape));
-    herr_t status = H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a.values.data());
-    H5Sclose(space);
-    H5Dclose(ds);
-    if (status < 0) throw std::runtime_error(path_ + ": cannot read " + name + " as float64");
+    a.values = file_.read_f64(name, &a.shape);
     return a;
   }
-
   // Inputs and parameters are float32-representable, so the cast is lossless.
-  Tensor tensor(const std::string& name) const {
-    Array64 a = array(name);
-    return Tensor(a.shape, std::vector<float>(a.values.begin(), a.values.end()));
-  }
-
+  Tensor tensor(const std::string& name) const { return file_.read_tensor(name); }
   // A float64 attribute of an object, e.g. attr("f32", "max_abs_diff/outputs/y").
-  double attr(const std::string& object, const std::string& name) const {
-    hid_t at = H5Aopen_by_name(file_, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT);
-    if (at < 0) throw std::runtime_error(path_ + ": no attribute " + object + "@" + name);
-    double v = 0;
-    herr_t status = H5Aread(at, H5T_NATIVE_DOUBLE, &v);
-    H5Aclose(at);
-    if (status < 0) throw std::runtime_error(path_ + ": cannot read attribute " + name);
-    return v;
-  }
+  double attr(const std::string& object, const std::string& name) const { return file_.attr_double(object, name); }
 
  private:
-  std::string path_;
-  hid_t file_;
+  data::H5File file_;
 };
 
 // max |ours - ref| over all elements; the shapes must match.
