@@ -4,7 +4,7 @@
 //   <P_i, Q_j> = sum_{ky,kx} G[(oy_i+ky, ox_i+kx), (oy_j+ky, ox_j+kx)],
 // with G the Gram matrix of the pixels (C-dim dot products). PatchDots takes a band of node rows of
 // the "row" map (content) and streams the "column" map (style, or the content again) past it a
-// chunk of pixel rows at a time: GEMMs give the pixel Gram block, a sum along the x-diagonal
+// chunk of pixel rows at a time: one GEMM gives the pixel Gram block, a sum along the x-diagonal
 // gives, per pair of pixel rows (ya, yb), the dot products of 1 x p strips, kept in a ring of the
 // last R+p-1 column pixel rows; p of those summed along the y-diagonal are the patch dot products
 // of a pair of node rows. That is p*p fewer flops than unfold + matmul, and the memory per thread
@@ -50,8 +50,7 @@ class PatchDots {
 
  private:
   void fill_band(int64_t r0, float* band) const;
-  void strip_sums(int64_t y0, int64_t ya0, int64_t ya1, const float* gram, float* ring, int64_t col_start) const;
-  static int64_t gemm_rows(const ShiftedMap& rows, const ShiftedMap& cols, int64_t band_pixel_rows, int64_t chunk_rows);
+  void strip_sums(int64_t y0, const float* gram, float* ring, int64_t col_start) const;
   void patch_sums(int64_t oy_i_local, int64_t oy_j, int64_t col_start, const float* ring, float* dots) const;
   int64_t ring_slot(int64_t y, int64_t col_start) const { return (y - col_start) % ring_rows_; }
 
@@ -59,13 +58,11 @@ class PatchDots {
   int p_;
   int64_t band_rows_, chunk_rows_;
   int64_t band_pixel_rows_;   // band_rows + p - 1
-  int64_t gemm_rows_;         // band pixel rows per GEMM call, so that its output block stays in cache
-  int64_t padded_band_rows_;  // band_pixel_rows rounded up to whole GEMM calls
   int64_t ring_rows_;         // chunk_rows + p - 1
   int64_t grid_wr_, grid_wc_, grid_hc_;
   int64_t padded_hc_;         // pixel rows of the column copy: every chunk stays inside it
   Tensor shifted_cols_;       // [C, padded_hc, Wc]: the GEMM's B operand
-  std::unique_ptr<DnnlMatmul> gemm_;  // [gemm_rows*Wr, C] x [C, chunk_rows*Wc]
+  std::unique_ptr<DnnlMatmul> gemm_;  // [band_pixel_rows*Wr, C] x [C, chunk_rows*Wc]
 };
 
 }  // namespace gs::graph
