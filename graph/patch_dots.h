@@ -38,7 +38,7 @@ class PatchDots {
   // pixel rows per GEMM. Copies the shifted column map once (zero-padded at the bottom).
   PatchDots(const ShiftedMap& rows, const ShiftedMap& cols, int p, int64_t band_rows, int64_t chunk_rows);
 
-  // Bytes of one Scratch per node row of the band (plus the p-1 halo rows): to size the bands.
+  // Bytes of one Scratch for bands of band_rows node rows (and their p-1 halo rows): sizes the bands.
   static int64_t scratch_bytes(const ShiftedMap& rows, const ShiftedMap& cols, int p, int64_t band_rows,
                                int64_t chunk_rows);
 
