@@ -57,6 +57,10 @@ Blocking choose_blocking(const ShiftedMap& rows, const ShiftedMap& cols, int p, 
   const int64_t tasks = int64_t{threads} * tasks_per_thread;
   const int64_t bands = tasks * ((grid_h + tasks * widest - 1) / (tasks * widest));
   b.band_rows = (grid_h + bands - 1) / bands;
+  // Intra bands stream from their own first row: whole chunks from there end past the map unless
+  // the band starts on a multiple of chunk_rows. Round up when that keeps the number of bands.
+  const int64_t aligned = (b.band_rows + b.chunk_rows - 1) / b.chunk_rows * b.chunk_rows;
+  if ((grid_h + aligned - 1) / aligned == bands) b.band_rows = aligned;
   return b;
 }
 
