@@ -57,6 +57,10 @@ Blocking choose_blocking(const ShiftedMap& rows, const ShiftedMap& cols, int p, 
   const int64_t tasks = int64_t{threads} * tasks_per_thread;
   const int64_t bands = tasks * ((grid_h + tasks * widest - 1) / (tasks * widest));
   b.band_rows = (grid_h + bands - 1) / bands;
+  // Intra bands stream from their own first row: whole chunks from there end past the map unless
+  // the band starts on a multiple of chunk_rows. Round up when that keeps the number of bands.
+  const int64_t aligned = (b.band_rows + b.chunk_rows - 1) / b.chunk_rows * b.chunk_rows;
+  if ((grid_h + aligned - 1) / aligned == bands) b.band_rows = aligned;
   return b;
 }
 
@@ -82,12 +86,18 @@ inline void offer_run(RunningTopK& top, int64_t node, const float* keys, int64_t
     }
 }
 
-// Runs body(band_start, band_stop, top, scratch) for every band on all threads, each thread with
-// its own RunningTopK (rows of several bands may meet there) and PatchDots scratch; then merges.
+// How the bands share the running top-k lists.
+enum class Rows {
+  owned,   // a band offers candidates only to its own rows: one list for all threads
+  shared,  // a band offers to other bands' rows too: one list per thread, merged at the end
+};
+
+// Runs body(band_start, band_stop, top, scratch) for every band of node rows on all threads, each
+// thread with its own PatchDots scratch.
 template <class Body>
 RunningTopK run_bands(const PatchDots& dots, int64_t grid_h, int64_t band_rows, int64_t nodes, int64_t k,
-                      int threads, const Body& body) {
-  std::vector<RunningTopK> tops(threads, RunningTopK(nodes, k));
+                      int threads, Rows rows, const Body& body) {
+  std::vector<RunningTopK> tops(rows == Rows::shared ? threads : 1, RunningTopK(nodes, k));
   const int64_t bands = (grid_h + band_rows - 1) / band_rows;
   std::exception_ptr failure;
   std::mutex failure_mutex;
@@ -95,11 +105,11 @@ RunningTopK run_bands(const PatchDots& dots, int64_t grid_h, int64_t band_rows, 
   {
     try {
       PatchDots::Scratch scratch = dots.make_scratch();
-      RunningTopK& top = tops[omp_get_thread_num()];
+      RunningTopK& top = tops[rows == Rows::shared ? omp_get_thread_num() : 0];
       // dynamic: bands starting higher up cost more for intra edges; taken in order they balance.
 #pragma omp for schedule(dynamic, 1)
       for (int64_t b = 0; b < bands; ++b) body(b * band_rows, std::min(grid_h, (b + 1) * band_rows), top, scratch);
-    } catch (...) {
+    } catch (...) {  // an exception must not leave an OpenMP region
       std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();
     }
@@ -107,7 +117,7 @@ RunningTopK run_bands(const PatchDots& dots, int64_t grid_h, int64_t band_rows, 
   if (failure) std::rethrow_exception(failure);
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (int64_t node = 0; node < nodes; ++node)
-    for (int t = 1; t < threads; ++t) tops[0].merge_row(node, tops[t]);
+    for (size_t t = 1; t < tops.size(); ++t) tops[0].merge_row(node, tops[t]);
   return std::move(tops[0]);
 }
 
@@ -161,7 +171,7 @@ Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metri
       }
     });
   };
-  const RunningTopK top = run_bands(dots, rs.grid_h, b.band_rows, rs.nodes(), k, threads, body);
+  const RunningTopK top = run_bands(dots, rs.grid_h, b.band_rows, rs.nodes(), k, threads, Rows::owned, body);
 
   Edges e;
   e.nodes = rs.nodes();
@@ -210,7 +220,7 @@ Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking) {
       }
     });
   };
-  const RunningTopK top = run_bands(dots, st.grid_h, b.band_rows, Nc, kc, threads, body);
+  const RunningTopK top = run_bands(dots, st.grid_h, b.band_rows, Nc, kc, threads, Rows::shared, body);
 
   Edges e;
   e.nodes = Nc;

@@ -2,9 +2,11 @@
 //
 // Nodes are the p x p patches (stride 1, no padding), node i = oy*(W-p+1) + ox. Content node i gets
 // in-edges from the k style nodes with the largest NCC (or the smallest squared distance), best
-// first, equal scores: smaller index first. Time is one pixel Gram matrix (p*p fewer flops than
-// comparing unfolded patches); memory is linear in the image: neither the unfolded patches nor the
-// Nc x Ns score matrix is ever stored.
+// first, equal scores: smaller index first. Time is about one pixel Gram matrix (p*p fewer flops
+// than comparing unfolded patches), on all OpenMP threads. Memory is linear in the image: neither
+// the unfolded patches nor the Nc x Ns score matrix is ever stored; what is held is a copy of the
+// style map (the content map for intra edges), at most 64 MB of scratch per thread and the k best
+// per node (about 280 MB above the inputs for 256x256x512 maps).
 #pragma once
 #include <cstdint>
 
@@ -16,7 +18,8 @@ namespace gs::graph {
 enum class Metric { ncc, euclidean };
 
 // How the work is cut; 0 = chosen from the map sizes and the thread count. Tests force small
-// values to exercise band and chunk boundaries; results do not depend on it.
+// values to exercise band and chunk boundaries. The edges do not depend on it (except where
+// float32 rounding decides between near-equal scores).
 struct Blocking {
   int64_t band_rows = 0;   // content node rows per task
   int64_t chunk_rows = 0;  // style pixel rows per GEMM

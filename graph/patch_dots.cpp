@@ -2,8 +2,18 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace gs::graph {
+
+namespace {
+
+// out[e] += in[e]: the one accumulation step of the box sums (no aliasing, so it vectorises).
+inline void add_row(float* __restrict out, const float* __restrict in, int64_t n) {
+  for (int64_t e = 0; e < n; ++e) out[e] += in[e];
+}
+
+}  // namespace
 
 PatchDots::PatchDots(const ShiftedMap& rows, const ShiftedMap& cols, int p, int64_t band_rows,
                      int64_t chunk_rows)
@@ -56,11 +66,6 @@ void PatchDots::fill_band(int64_t r0, float* band) const {
   std::fill(band + inside * C, band + band_pixel_rows_ * Wr * C, 0.f);
 }
 
-// out[e] += in[e]: the one accumulation step of the box sums (no aliasing, so it vectorises).
-static inline void add_row(float* __restrict out, const float* __restrict in, int64_t n) {
-  for (int64_t e = 0; e < n; ++e) out[e] += in[e];
-}
-
 // gram [band pixel rows * Wr, chunk_rows * Wc] -> ring[slot(yb)][ya][ox_i][ox_j]
 //   = sum_kx G[(ya, ox_i + kx), (yb, ox_j + kx)]: dot products of 1 x p pixel strips.
 // Summed in kx order (and patch_sums in ky order) everywhere, so identical patches get
@@ -92,16 +97,19 @@ void PatchDots::patch_sums(int64_t oy_i_local, int64_t oy_j, int64_t col_start, 
 }
 
 void PatchDots::run_band(int64_t r0, int64_t r1, int64_t col_start, Scratch& scratch, const Visit& visit) const {
+  if (r1 - r0 > band_rows_) throw std::logic_error("PatchDots::run_band: band taller than band_rows");
   fill_band(r0, scratch.band.data());
   const int64_t Wc = cols_.W;
   for (int64_t y0 = col_start; y0 < cols_.H; y0 += chunk_rows_) {
     gemm_->run(scratch.band.data(), shifted_cols_.data() + y0 * Wc, scratch.gram.data());
     strip_sums(y0, scratch.gram.data(), scratch.ring.data(), col_start);
-    // Node rows whose last pixel row (oy_j + p - 1) arrived in this chunk are complete.
+    // Node rows whose last pixel row (oy_j + p - 1) arrived in this chunk are complete. oy_i
+    // outermost: consecutive oy_i read mostly the same strip planes (those on the same diagonals)
+    // when a chunk completes several node rows.
     const int64_t first = std::max(col_start, y0 - p_ + 1);
     const int64_t last = std::min(y0 + chunk_rows_ - p_ + 1, grid_hc_);
-    for (int64_t oy_j = first; oy_j < last; ++oy_j)
-      for (int64_t oy_i = r0; oy_i < r1; ++oy_i) {
+    for (int64_t oy_i = r0; oy_i < r1; ++oy_i)
+      for (int64_t oy_j = first; oy_j < last; ++oy_j) {
         patch_sums(oy_i - r0, oy_j, col_start, scratch.ring.data(), scratch.dots.data());
         visit(oy_i, oy_j, scratch.dots.data());
       }

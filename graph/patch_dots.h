@@ -38,14 +38,14 @@ class PatchDots {
   // pixel rows per GEMM. Copies the shifted column map once (zero-padded at the bottom).
   PatchDots(const ShiftedMap& rows, const ShiftedMap& cols, int p, int64_t band_rows, int64_t chunk_rows);
 
-  // Bytes of one Scratch per node row of the band (plus the p-1 halo rows): to size the bands.
+  // Bytes of one Scratch for bands of band_rows node rows (and their p-1 halo rows): sizes the bands.
   static int64_t scratch_bytes(const ShiftedMap& rows, const ShiftedMap& cols, int p, int64_t band_rows,
                                int64_t chunk_rows);
 
   Scratch make_scratch() const;
 
   // Calls visit(oy_i, oy_j, dots) for every oy_i in [r0, r1) (r1 - r0 <= band_rows) and every
-  // column node row oy_j >= col_start, oy_j ascending.
+  // column node row oy_j >= col_start (in no particular order).
   void run_band(int64_t r0, int64_t r1, int64_t col_start, Scratch& scratch, const Visit& visit) const;
 
  private:

@@ -251,6 +251,17 @@ TEST_CASE("ncc_topk: results do not depend on the number of threads") {
   for (size_t n = 0; n < inter1.score.size(); ++n) CHECK(inter1.score[n] == doctest::Approx(inter2.score[n]).epsilon(1e-6));
 }
 
+TEST_CASE("ncc_topk: maps may be views of a batch or non-contiguous") {
+  Rng rng(13);
+  const Tensor batch = Tensor::randn({2, 6, 9, 8}, rng);         // [N,C,H,W]
+  const Tensor fc = batch.select(0, 1);                            // a view into the batch
+  const Tensor fs = Tensor::randn({6, 10, 9}, rng).transpose(1, 2);  // [6,9,10], non-contiguous
+  const Edges a = gs::graph::inter_edges(fc, fs, 3, 5), b = gs::graph::inter_edges(fc.clone(), fs.clone(), 3, 5);
+  CHECK(a.index == b.index);
+  CHECK(a.score == b.score);
+  CHECK(gs::graph::intra_edges(fc, 3, 4).index == gs::graph::intra_edges(fc.clone(), 3, 4).index);
+}
+
 TEST_CASE("ncc_topk: invalid arguments name the offending values") {
   Rng rng(1);
   const Tensor fc = Tensor::randn({4, 6, 7}, rng), fs = Tensor::randn({4, 5, 6}, rng);  // p=3: Nc 20, Ns 12
