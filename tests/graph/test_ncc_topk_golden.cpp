@@ -1,7 +1,5 @@
 // inter_edges / intra_edges against the PyTorch reference's golden files (../shared/fixtures):
 // edges must be equal, scores within 1e-5 of the float64 reference.
-#include <hdf5.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -9,6 +7,7 @@
 
 #include <doctest/doctest.h>
 
+#include "data/hdf5_file.h"
 #include "graph/ncc_topk.h"
 #include "shared_path.h"
 
@@ -18,56 +17,14 @@ using gs::graph::Metric;
 
 namespace {
 
-// Just enough HDF5 for these files: whole datasets as double or int64, and integer root attributes.
-class H5File {
- public:
-  explicit H5File(const std::string& path) : id_(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)) {
-    REQUIRE_MESSAGE(id_ >= 0, "cannot open " << path);
-  }
-  ~H5File() { H5Fclose(id_); }
-  H5File(const H5File&) = delete;
-  H5File& operator=(const H5File&) = delete;
+using gs::data::H5File;
 
-  std::vector<hsize_t> dims(const char* name) const {
-    hid_t set = open(name), space = H5Dget_space(set);
-    std::vector<hsize_t> d(H5Sget_simple_extent_ndims(space));
-    H5Sget_simple_extent_dims(space, d.data(), nullptr);
-    H5Sclose(space);
-    H5Dclose(set);
-    return d;
-  }
-  template <class T>
-  std::vector<T> read(const char* name, hid_t memory_type) const {
-    size_t n = 1;
-    for (hsize_t d : dims(name)) n *= d;
-    std::vector<T> out(n);
-    hid_t set = open(name);
-    REQUIRE(H5Dread(set, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) >= 0);
-    H5Dclose(set);
-    return out;
-  }
-  int64_t attribute(const char* name) const {
-    int64_t value = 0;
-    hid_t attr = H5Aopen(id_, name, H5P_DEFAULT);
-    REQUIRE_MESSAGE(attr >= 0, "no attribute " << name);
-    H5Aread(attr, H5T_NATIVE_INT64, &value);
-    H5Aclose(attr);
-    return value;
-  }
-
- private:
-  hid_t open(const char* name) const {
-    hid_t set = H5Dopen2(id_, name, H5P_DEFAULT);
-    REQUIRE_MESSAGE(set >= 0, "no dataset " << name);
-    return set;
-  }
-  hid_t id_;
-};
+std::vector<int32_t> as_int32(const std::vector<int64_t>& v) { return std::vector<int32_t>(v.begin(), v.end()); }
 
 // Image n of an [N,C,H,W] float64 dataset (float32-representable) as a [C,H,W] tensor.
-Tensor image(const H5File& f, const char* name, hsize_t n) {
-  const std::vector<hsize_t> d = f.dims(name);
-  const std::vector<double> all = f.read<double>(name, H5T_NATIVE_DOUBLE);
+Tensor image(const H5File& f, const char* name, int64_t n) {
+  const gs::Shape d = f.shape(name);
+  const std::vector<double> all = f.read_f64(name);
   const size_t size = d[1] * d[2] * d[3];
   std::vector<float> values(all.begin() + n * size, all.begin() + (n + 1) * size);
   return Tensor({static_cast<int64_t>(d[1]), static_cast<int64_t>(d[2]), static_cast<int64_t>(d[3])}, values);
@@ -75,12 +32,12 @@ Tensor image(const H5File& f, const char* name, hsize_t n) {
 
 // Compares image n's edges with outputs/edges [N,Nc,k], and their scores with `scores` [N,Nc,k]
 // (one score per edge) or, for score_matrix, [N,Nc,M] (the score of every candidate).
-void check_edges(const H5File& f, const Edges& e, hsize_t n, int64_t ranked, const char* scores, bool score_matrix) {
-  const std::vector<hsize_t> d = f.dims("outputs/edges");
-  const std::vector<int64_t> edges = f.read<int64_t>("outputs/edges", H5T_NATIVE_INT64);
-  const std::vector<double> ref_scores = f.read<double>(scores, H5T_NATIVE_DOUBLE);
+void check_edges(const H5File& f, const Edges& e, int64_t n, int64_t ranked, const char* scores, bool score_matrix) {
+  const gs::Shape d = f.shape("outputs/edges");
+  const std::vector<int64_t> edges = f.read_i64("outputs/edges");
+  const std::vector<double> ref_scores = f.read_f64(scores);
   const int64_t nodes = static_cast<int64_t>(d[1]), k = static_cast<int64_t>(d[2]);
-  const int64_t cols = static_cast<int64_t>(f.dims(scores)[2]);
+  const int64_t cols = static_cast<int64_t>(f.shape(scores)[2]);
   REQUIRE(e.nodes == nodes);
   REQUIRE(e.k == k);
   for (int64_t i = 0; i < nodes; ++i)
@@ -99,9 +56,9 @@ void check_edges(const H5File& f, const Edges& e, hsize_t n, int64_t ranked, con
 void check_inter_file(const char* file, Metric metric) {
   const std::string path = gs::test::shared_file(std::string("fixtures/") + file);
   if (path.empty()) return;
-  const H5File f(path);
-  const int p = static_cast<int>(f.attribute("p")), k = static_cast<int>(f.attribute("k"));
-  for (hsize_t n = 0; n < f.dims("inputs/fc")[0]; ++n) {
+  const H5File f = H5File::open_read(path);
+  const int p = static_cast<int>(f.attr_int("/", "p")), k = static_cast<int>(f.attr_int("/", "k"));
+  for (int64_t n = 0; n < f.shape("inputs/fc")[0]; ++n) {
     const Edges e = gs::graph::inter_edges(image(f, "inputs/fc", n), image(f, "inputs/fs", n), p, k, metric);
     check_edges(f, e, n, k, "outputs/edge_scores", false);
   }
@@ -122,9 +79,9 @@ TEST_CASE("ncc_topk golden: knn_euclidean.h5 (duplicated style patches)") {
 TEST_CASE("ncc_topk golden: intra_topk.h5 (kc=3 + self-loop, duplicated content rows)") {
   const std::string path = gs::test::shared_file("fixtures/intra_topk.h5");
   if (path.empty()) return;
-  const H5File f(path);
-  const int p = static_cast<int>(f.attribute("p")), kc = static_cast<int>(f.attribute("kc"));
-  for (hsize_t n = 0; n < f.dims("inputs/fc")[0]; ++n) {
+  const H5File f = H5File::open_read(path);
+  const int p = static_cast<int>(f.attr_int("/", "p")), kc = static_cast<int>(f.attr_int("/", "kc"));
+  for (int64_t n = 0; n < f.shape("inputs/fc")[0]; ++n) {
     const Edges e = gs::graph::intra_edges(image(f, "inputs/fc", n), p, kc);
     check_edges(f, e, n, kc + 1, "outputs/scores", true);  // outputs/scores: the full NCC matrix
   }
@@ -135,11 +92,11 @@ namespace {
 // e2e relu4_1 maps [512,32,32], stored as 8 files of 64 channels: parts <stem>.part<i>.h5, dataset <stem>.
 Tensor e2e_map(const std::string& dir, const char* stem) {
   std::vector<float> values;
-  std::vector<hsize_t> d;
+  gs::Shape d;
   for (int part = 0; part < 8; ++part) {
-    const H5File f(dir + "/" + stem + ".part" + std::to_string(part) + ".h5");
-    d = f.dims(stem);
-    const std::vector<float> v = f.read<float>(stem, H5T_NATIVE_FLOAT);
+    const H5File f = H5File::open_read(dir + "/" + stem + ".part" + std::to_string(part) + ".h5");
+    d = f.shape(stem);
+    const std::vector<float> v = f.read_tensor(stem).to_vector();
     values.insert(values.end(), v.begin(), v.end());
   }
   const int64_t C = static_cast<int64_t>(values.size() / (d[2] * d[3]));
@@ -191,23 +148,23 @@ TEST_CASE("ncc_topk golden: e2e relu4_1 maps 512x32x32 (chicago / starry night, 
   const std::string path = gs::test::shared_file("fixtures/e2e/chicago_starry_night_256/gnn_k5_kc5_p5.h5");
   if (path.empty()) return;
   const std::string dir = path.substr(0, path.rfind('/'));
-  const H5File f(path);
-  const int p = static_cast<int>(f.attribute("p")), k = static_cast<int>(f.attribute("k"));
-  const int kc = static_cast<int>(f.attribute("kc"));
+  const H5File f = H5File::open_read(path);
+  const int p = static_cast<int>(f.attr_int("/", "p")), k = static_cast<int>(f.attr_int("/", "k"));
+  const int kc = static_cast<int>(f.attr_int("/", "kc"));
   const Tensor fc = e2e_map(dir, "Fc"), fs = e2e_map(dir, "Fs");
   REQUIRE(fc.size(0) == 512);
 
   const Edges inter = gs::graph::inter_edges(fc, fs, p, k);
-  check_edge_sets(inter, k, f.read<int32_t>("outputs/edges_f64", H5T_NATIVE_INT32),
-                  f.read<double>("outputs/edge_min_gap_f64", H5T_NATIVE_DOUBLE));
+  check_edge_sets(inter, k, as_int32(f.read_i64("outputs/edges_f64")),
+                  f.read_f64("outputs/edge_min_gap_f64"));
   // outputs/scores come from PyTorch's float32 run, ~2.4e-5 off the exact NCC here (D = 12800):
   // compare with the exact NCC of each edge instead.
   for (int64_t i = 0; i < inter.nodes; ++i)
     for (int64_t m = 0; m < k; ++m) CHECK(std::abs(inter.score_of(i, m) - ncc_f64(fc, i, fs, inter.source(i, m), p)) <= 1e-5);
 
   const Edges intra = gs::graph::intra_edges(fc, p, kc);
-  check_edge_sets(intra, kc + 1, f.read<int32_t>("outputs/intra", H5T_NATIVE_INT32),
-                  f.read<double>("outputs/intra_min_gap_f64", H5T_NATIVE_DOUBLE));
+  check_edge_sets(intra, kc + 1, as_int32(f.read_i64("outputs/intra")),
+                  f.read_f64("outputs/intra_min_gap_f64"));
   for (int64_t i = 0; i < intra.nodes; ++i)
     for (int64_t m = 0; m < kc; ++m) CHECK(std::abs(intra.score_of(i, m) - ncc_f64(fc, i, fc, intra.source(i, m), p)) <= 1e-5);
 }
