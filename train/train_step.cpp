@@ -107,6 +107,12 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
   return r;
 }
 
+bool parameters_finite(const models::Stylizer& model) {
+  for (const nn::Parameter& p : model.params().parameters())
+    if (!all_finite(p.var.value())) return false;
+  return true;
+}
+
 StepResult train_step(models::Stylizer& model, Adam& adam, const Tensor& content, const Tensor& style,
                       const StepOptions& options, StepTrace* trace) {
   StepResult r = compute_gradients(model, content, style, options, trace);

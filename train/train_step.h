@@ -52,6 +52,9 @@ struct StepTrace {
 StepResult compute_gradients(models::Stylizer& model, const Tensor& content, const Tensor& style,
                              const StepOptions& options, StepTrace* trace = nullptr);
 
+// True when every parameter value is finite (a NaN can hide behind a ReLU and leave the loss finite).
+bool parameters_finite(const models::Stylizer& model);
+
 // compute_gradients, then one Adam update when every loss and gradient is finite. `adam` must hold
 // model.params().trainable().
 StepResult train_step(models::Stylizer& model, Adam& adam, const Tensor& content, const Tensor& style,
