@@ -14,6 +14,7 @@
 #include "data/released_weights.h"
 #include "models/init.h"
 #include "models/weights.h"
+#include "train/heap_reuse.h"
 #include "train/train_step.h"
 #include "tools/args.h"
 
@@ -80,6 +81,7 @@ int bench_train(const std::vector<std::string>& argv) {
   const std::string weights = args.get("--weights", "../shared/weights");
   args.finish();
 
+  train::keep_freed_memory_for_reuse();  // as graphstyle train does
   models::Stylizer model = make_model(weights, 0);
   train::StepOptions options;  // p = k = kc = 5, lambda = 10
   Rng rng(1);

@@ -1,5 +1,8 @@
 // graphstyle train: trains the stylizer (MODEL.md 4) on a folder of content images and one of style images.
+#include <omp.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <utility>
@@ -52,6 +55,16 @@ const char* kUsage =
     "  128 + the signal number (a second Ctrl-C stops at once; the last checkpoint stays intact).\n"
     "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n";
 
+// The shortest text that reads back as exactly `v` ("0.0001", not "0.00010000000000000000479").
+std::string shortest_text(double v) {
+  char text[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, v);
+    if (std::strtod(text, nullptr) == v) break;
+  }
+  return text;
+}
+
 // An option of the run: from the command line, else (when resuming) from the checkpoint, else the
 // default. Every value used is recorded, to be stored in the checkpoints.
 class RunOptions {
@@ -72,9 +85,7 @@ class RunOptions {
     const auto stored = stored_value(option);
     const bool given = args_.value(option).has_value();
     const double v = args_.get_double(option, stored ? std::stod(*stored) : fallback, lo, hi);
-    char text[32];
-    std::snprintf(text, sizeof text, "%.17g", v);  // round-trips exactly
-    return record(option, text, given), v;
+    return record(option, shortest_text(v), given), v;
   }
   std::string choice(const std::string& option, const std::string& fallback, const std::vector<std::string>& choices) {
     const bool given = args_.value(option).has_value();
@@ -169,6 +180,14 @@ int run_train(const std::vector<std::string>& argv) {
     throw std::invalid_argument("option --crop " + std::to_string(o.crop) + " is larger than --resize " +
                                 std::to_string(o.resize));
   o.settings = run.recorded();
+  // Parallel sums are split by thread: a resumed run repeats the original only with as many threads.
+  const std::string threads = std::to_string(omp_get_max_threads());
+  o.settings.push_back({"threads", threads});
+  if (resume)
+    for (const auto& [name, value] : resume->settings)
+      if (name == "threads" && value != threads)
+        std::fprintf(stderr, "note: %s threads here, %s in the checkpoint's run: losses will differ in the last digits "
+                     "(set OMP_NUM_THREADS=%s to repeat it exactly)\n", threads.c_str(), value.c_str(), value.c_str());
   o.content_files = image_list(content_dir, "--content");
   o.style_files = image_list(style_dir, "--style");
 
