@@ -14,9 +14,9 @@
 #include "data/released_weights.h"
 #include "models/init.h"
 #include "models/weights.h"
+#include "tools/args.h"
 #include "train/heap_reuse.h"
 #include "train/train_step.h"
-#include "tools/args.h"
 
 namespace gs::tools {
 
@@ -62,10 +62,10 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-double peak_rss_mb() {
+rusage usage_now() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
+  return usage;
 }
 }  // namespace
 
@@ -90,10 +90,14 @@ int bench_train(const std::vector<std::string>& argv) {
     const Tensor content = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
     const Tensor style = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
     std::vector<train::StepTimes> times;
-    for (int64_t i = 0; i <= steps; ++i) {
-      const train::StepResult r = train::train_step(model, adam, content, style, options);
-      if (i > 0) times.push_back(r.times);  // step 0 warms up
-    }
+    train::train_step(model, adam, content, style, options);  // warm-up
+    const rusage before = usage_now();
+    for (int64_t i = 0; i < steps; ++i) times.push_back(train::train_step(model, adam, content, style, options).times);
+    const rusage after = usage_now();
+    // Kernel time and page faults per step: memory handed back and faulted in again shows up here.
+    const double sys =
+        (after.ru_stime.tv_sec - before.ru_stime.tv_sec) + 1e-6 * (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
+    const double faults = double(after.ru_minflt - before.ru_minflt);
     auto phase = [&](double train::StepTimes::*field) {
       std::vector<double> v;
       for (const train::StepTimes& t : times) v.push_back(t.*field);
@@ -102,13 +106,16 @@ int bench_train(const std::vector<std::string>& argv) {
     std::vector<double> totals;
     for (const train::StepTimes& t : times) totals.push_back(t.total());
     train::StepTimes m;
-    for (auto field : {&train::StepTimes::encode, &train::StepTimes::graph_forward, &train::StepTimes::decode_forward,
-                       &train::StepTimes::loss_forward, &train::StepTimes::loss_backward,
-                       &train::StepTimes::decode_backward, &train::StepTimes::graph_backward, &train::StepTimes::update})
+    for (auto field :
+         {&train::StepTimes::encode, &train::StepTimes::graph_forward, &train::StepTimes::decode_forward,
+          &train::StepTimes::loss_forward, &train::StepTimes::loss_backward, &train::StepTimes::decode_backward,
+          &train::StepTimes::graph_backward, &train::StepTimes::update})
       m.*field = phase(field);
-    std::printf("batch %lld, %lldx%lld: %.2f s/step (median of %lld; %.1f images/s), peak RSS %.0f MB\n  %s\n",
-                (long long)batch, (long long)crop, (long long)crop, median(totals), (long long)steps,
-                batch / median(totals), peak_rss_mb(), m.str().c_str());
+    std::printf(
+        "batch %lld, %lldx%lld: %.2f s/step (median of %lld; %.1f images/s), peak RSS %.0f MB, "
+        "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
+        (long long)batch, (long long)crop, (long long)crop, median(totals), (long long)steps, batch / median(totals),
+        after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
   }
   return 0;
 }

@@ -5,16 +5,16 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "data/image_folder.h"
+#include "tools/args.h"
 #include "train/heap_reuse.h"
 #include "train/initial_model.h"
 #include "train/stop_signals.h"
 #include "train/trainer.h"
-#include "tools/args.h"
 
 namespace gs::tools {
 
@@ -106,7 +106,8 @@ class RunOptions {
     const auto stored = stored_value(option);
     const bool bookkeeping = option == "--steps" || option == "--save-every" || option == "--preview-every";
     if (given && stored && *stored != value && !bookkeeping)
-      std::fprintf(stderr, "note: %s %s replaces the checkpoint's %s: the resumed run differs from an uninterrupted one\n",
+      std::fprintf(stderr,
+                   "note: %s %s replaces the checkpoint's %s: the resumed run differs from an uninterrupted one\n",
                    option.c_str(), value.c_str(), stored->c_str());
     recorded_.push_back({option, value});
     return value;
@@ -186,18 +187,22 @@ int run_train(const std::vector<std::string>& argv) {
   if (resume)
     for (const auto& [name, value] : resume->settings)
       if (name == "threads" && value != threads)
-        std::fprintf(stderr, "note: %s threads here, %s in the checkpoint's run: losses will differ in the last digits "
-                     "(set OMP_NUM_THREADS=%s to repeat it exactly)\n", threads.c_str(), value.c_str(), value.c_str());
+        std::fprintf(stderr,
+                     "note: %s threads here, %s in the checkpoint's run: losses will differ in the last digits "
+                     "(set OMP_NUM_THREADS=%s to repeat it exactly)\n",
+                     threads.c_str(), value.c_str(), value.c_str());
   o.content_files = image_list(content_dir, "--content");
   o.style_files = image_list(style_dir, "--style");
 
   std::optional<models::Stylizer> model;
   std::string description;
   if (resume) {
-    const std::pair<const char*, bool> model_options[] = {
-        {"--vgg", !sources.vgg.empty()},         {"--model", !sources.model.empty()},
-        {"--init-decoder", !sources.decoder.empty()}, {"--init-graph", !sources.graph.empty()},
-        {"--patch", patch_given},                {"--upsample", upsample_given}};
+    const std::pair<const char*, bool> model_options[] = {{"--vgg", !sources.vgg.empty()},
+                                                          {"--model", !sources.model.empty()},
+                                                          {"--init-decoder", !sources.decoder.empty()},
+                                                          {"--init-graph", !sources.graph.empty()},
+                                                          {"--patch", patch_given},
+                                                          {"--upsample", upsample_given}};
     for (const auto& [option, given] : model_options)
       if (given)
         throw std::invalid_argument(std::string("option ") + option +

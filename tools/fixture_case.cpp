@@ -53,8 +53,7 @@ Comparison measure(const data::H5File& file, const std::string& dataset, const T
     return c;
   }
   const Tensor o = ours.contiguous();
-  if (where && where->size() != ref.size())
-    throw std::logic_error(dataset + ": the element mask has the wrong size");
+  if (where && where->size() != ref.size()) throw std::logic_error(dataset + ": the element mask has the wrong size");
   for (size_t i = 0; i < ref.size(); ++i) {
     if (where && !(*where)[i]) continue;
     const double d = std::fabs(double(o.data()[i]) - ref[i]);
@@ -89,7 +88,8 @@ void FixtureCase::compare_where(const std::string& dataset, const Tensor& ours, 
   // The file's f32 floor is a maximum over all elements, the left-out ones included; the floor of the
   // compared ones is measured from the float32 run itself.
   double floor = f32_floor(dataset);
-  if (file_.exists("f32/" + dataset)) floor = measure(file_, dataset, file_.read_tensor("f32/" + dataset), &where).max_abs;
+  if (file_.exists("f32/" + dataset))
+    floor = measure(file_, dataset, file_.read_tensor("f32/" + dataset), &where).max_abs;
   c.tol = 10.0 * floor + 1e-6 * (1.0 + c.max_ref);
   c.pass = c.note.empty() && c.max_abs <= c.tol;
   c.note += note;

@@ -4,9 +4,9 @@
 
 #include "models/stylizer.h"
 #include "tensor/ops.h"
+#include "tools/fixture_case.h"
 #include "train/adam.h"
 #include "train/train_step.h"
-#include "tools/fixture_case.h"
 
 namespace gs::tools {
 
@@ -15,7 +15,8 @@ namespace {
 // channels follow from the shapes.
 models::Stylizer fixture_model(const FixtureCase& f) {
   data::NamedTensors params;
-  for (const std::string& name : f.file().members("params")) params.push_back({name, f.file().read_tensor("params/" + name)});
+  for (const std::string& name : f.file().members("params"))
+    params.push_back({name, f.file().read_tensor("params/" + name)});
   models::ModelConfig config;
   for (const auto& [name, t] : params) {
     if (name == "encoder.conv1_1.weight") config.widths[0] = t.size(0);

@@ -12,8 +12,8 @@
 namespace gs::train {
 
 struct TrainingState {
-  int64_t step = 0;               // optimiser steps done
-  int64_t content_position = 0;   // samples handed out by each loader
+  int64_t step = 0;              // optimiser steps done
+  int64_t content_position = 0;  // samples handed out by each loader
   int64_t style_position = 0;
   uint64_t seed = 0;
 };

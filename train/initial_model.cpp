@@ -45,7 +45,7 @@ InitialModel initial_model(const ModelSources& src) {
   } else {
     encoder = from_option("--vgg", src.vgg, [&] { return data::load_encoder_weights(src.vgg); });
     config.encoder = encoder.count("encoder.conv0.weight") ? models::EncoderLayout::vgg_normalised
-                                                            : models::EncoderLayout::torchvision;
+                                                           : models::EncoderLayout::torchvision;
     description = "encoder " + src.vgg;
   }
   if (src.patch) config.patch = *src.patch;

@@ -36,7 +36,8 @@ std::vector<Tensor> first_readable(const std::vector<std::string>& files, int co
 
 PreviewSheet::PreviewSheet(const std::vector<std::string>& content_files, const std::vector<std::string>& style_files,
                            int count, int64_t size)
-    : contents_(first_readable(content_files, count, size)), styles_(first_readable(style_files, count, size)),
+    : contents_(first_readable(content_files, count, size)),
+      styles_(first_readable(style_files, count, size)),
       size_(size) {
   if (contents_.empty() || styles_.empty())
     throw std::runtime_error("preview: no readable " + std::string(contents_.empty() ? "content" : "style") + " image");

@@ -65,8 +65,8 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
 
   // The graph stage (which detaches fc and fs itself) and the decoder, each ending at a leaf cut:
   // the backward below runs stage by stage from these cuts.
-  ag::Variable t = models::graph_stage(params, config, fc, style_features[3], options.graph,
-                                       trace ? &trace->graph : nullptr);
+  ag::Variable t =
+      models::graph_stage(params, config, fc, style_features[3], options.graph, trace ? &trace->graph : nullptr);
   lap(clock, r.times.graph_forward);
   ag::Variable t_cut(t.value(), true);
   ag::Variable out = models::decode(params, config, t_cut);

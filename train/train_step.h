@@ -23,16 +23,16 @@ struct StepOptions {
 
 // Seconds spent per phase of one step.
 struct StepTimes {
-  double encode = 0;            // content and style features, no gradient
-  double graph_forward = 0;     // edges, scales, both GAT stages, AdaIN
+  double encode = 0;         // content and style features, no gradient
+  double graph_forward = 0;  // edges, scales, both GAT stages, AdaIN
   double decode_forward = 0;
-  double loss_forward = 0;      // re-encoding the output and the two losses
-  double loss_backward = 0;     // through the frozen encoder to the output
+  double loss_forward = 0;   // re-encoding the output and the two losses
+  double loss_backward = 0;  // through the frozen encoder to the output
   double decode_backward = 0;
   double graph_backward = 0;
-  double update = 0;            // gradient check and Adam
+  double update = 0;  // gradient check and Adam
   double total() const;
-  std::string str() const;      // "encode 1.2s graph 0.3s ..." for logs
+  std::string str() const;  // "encode 1.2s graph 0.3s ..." for logs
 };
 
 struct StepResult {

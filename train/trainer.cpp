@@ -67,8 +67,12 @@ Checkpoint make_checkpoint(const models::Stylizer& model, Adam& adam, const std:
 
 data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream) {
   // Content and style draw from their own streams of the run's seed.
-  return {.batch = o.batch, .resize = o.resize, .crop = o.crop, .seed = 2 * o.seed + stream,
-          .workers = o.loader_workers, .prefetch = 2};
+  return {.batch = o.batch,
+          .resize = o.resize,
+          .crop = o.crop,
+          .seed = 2 * o.seed + stream,
+          .workers = o.loader_workers,
+          .prefetch = 2};
 }
 
 // Fails early, naming the option, when the crops are too small for the graph options.
@@ -145,13 +149,13 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     const StepResult r = train_step(model, adam, content, style, o.step);
     ++step;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    log.append({step, lr, r.loss, r.loss_content, r.loss_style, seconds,
-                contents.skipped_files() + styles.skipped_files()});
+    log.append(
+        {step, lr, r.loss, r.loss_content, r.loss_style, seconds, contents.skipped_files() + styles.skipped_files()});
     result.last = r;
     if (!r.finite) {
       progress.finish();
-      throw TrainingDiverged(diverged_message(step, r, saved_step >= 0 ? checkpoint_file : "", saved_step,
-                                              resume ? first_step : -1));
+      throw TrainingDiverged(
+          diverged_message(step, r, saved_step >= 0 ? checkpoint_file : "", saved_step, resume ? first_step : -1));
     }
     progress.update((step - first_step) * o.batch, losses_note(step, o.steps, r));
     if (o.after_step) o.after_step(step, model);

@@ -24,7 +24,8 @@ bool parse_row(const std::string& line, LogRow& r) {
   const int n = std::sscanf(line.c_str(), "%" SCNd64 ",%lf,%lf,%lf,%lf,%lf,%" SCNd64 "%n", &r.step, &r.lr, &loss,
                             &content, &style, &r.seconds, &r.skipped_files, &used);
   if (n != 7 || used != static_cast<int>(line.size())) return false;
-  r.loss = static_cast<float>(loss), r.loss_content = static_cast<float>(content), r.loss_style = static_cast<float>(style);
+  r.loss = static_cast<float>(loss), r.loss_content = static_cast<float>(content),
+  r.loss_style = static_cast<float>(style);
   return true;
 }
 }  // namespace

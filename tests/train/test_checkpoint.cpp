@@ -1,10 +1,9 @@
-#include "train/checkpoint.h"
-
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
 #include "tensor/ops.h"
+#include "train/checkpoint.h"
 
 namespace fs = std::filesystem;
 using gs::Tensor;

@@ -1,5 +1,3 @@
-#include "train/train_step.h"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -10,6 +8,7 @@
 #include "nn/losses.h"
 #include "tensor/ops.h"
 #include "train/tiny_training.h"
+#include "train/train_step.h"
 
 using gs::Tensor;
 namespace ag = gs::ag;

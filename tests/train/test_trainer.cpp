@@ -1,5 +1,3 @@
-#include "train/trainer.h"
-
 #include <doctest/doctest.h>
 
 #include <csignal>
@@ -9,8 +7,9 @@
 #include "data/test_files.h"
 #include "tensor/ops.h"
 #include "train/stop_signals.h"
-#include "train/training_log.h"
 #include "train/tiny_training.h"
+#include "train/trainer.h"
+#include "train/training_log.h"
 
 namespace fs = std::filesystem;
 using gs::Tensor;

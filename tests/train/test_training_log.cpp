@@ -1,11 +1,10 @@
-#include "train/training_log.h"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <fstream>
 
 #include "data/test_files.h"
+#include "train/training_log.h"
 
 using gs::train::LogRow;
 using gs::train::TrainingLog;
@@ -15,7 +14,8 @@ TEST_CASE("training log: rows round-trip exactly; a resumed run drops the rows a
   const std::string path = dir.file("log.csv");
   {
     TrainingLog log(path, 0);
-    for (int64_t s = 1; s <= 5; ++s) log.append({s, 1e-4 / (1 + 5e-5 * double(s - 1)), 1.f / 3 + float(s), 0.1f, NAN, 0.5, 0});
+    for (int64_t s = 1; s <= 5; ++s)
+      log.append({s, 1e-4 / (1 + 5e-5 * double(s - 1)), 1.f / 3 + float(s), 0.1f, NAN, 0.5, 0});
   }
   auto rows = TrainingLog::read(path);
   REQUIRE(rows.size() == 5);
