@@ -23,6 +23,7 @@ const char* kUsage =
 std::vector<FixtureChecker> all_checkers() {
   std::vector<FixtureChecker> all = nn_fixture_checkers();
   for (const FixtureChecker& c : graph_fixture_checkers()) all.push_back(c);
+  for (const FixtureChecker& c : train_fixture_checkers()) all.push_back(c);
   return all;
 }
 }  // namespace

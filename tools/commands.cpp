@@ -6,16 +6,15 @@ namespace gs::tools {
 
 int run_verify(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
-int run_not_yet(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
+int run_train(const std::vector<std::string>& args);
 
 namespace {
-// Commands whose issue has not landed yet say so rather than pretend.
 const Command kCommands[] = {
     {"stylize", "stylize a content image with a style image", run_stylize},
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
-    {"train", "train the stylizer on image folders (not built yet)", run_not_yet},
+    {"train", "train the stylizer on folders of content and style images", run_train},
     {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
     {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},
 };
@@ -33,11 +32,6 @@ void print_usage(std::FILE* out) {
                "usage: graphstyle <command> [options]   (graphstyle <command> --help for its options)\n\n"
                "commands:\n");
   for (const Command& c : kCommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
-}
-
-int run_not_yet(const std::vector<std::string>&) {
-  std::fprintf(stderr, "graphstyle: this command is planned but not built yet\n");
-  return 2;
 }
 
 }  // namespace gs::tools

@@ -39,8 +39,10 @@ double FixtureCase::f32_floor(const std::string& dataset) const {
 }
 
 namespace {
-// max |ours - ref| and max |ref| over a dataset, or a note when the shapes differ.
-Comparison measure(const data::H5File& file, const std::string& dataset, const Tensor& ours) {
+// max |ours - ref| and max |ref| over a dataset (the elements flagged in `where`, if given), or a
+// note when the shapes differ.
+Comparison measure(const data::H5File& file, const std::string& dataset, const Tensor& ours,
+                   const std::vector<bool>* where = nullptr) {
   Comparison c;
   c.name = dataset;
   Shape shape;
@@ -51,7 +53,9 @@ Comparison measure(const data::H5File& file, const std::string& dataset, const T
     return c;
   }
   const Tensor o = ours.contiguous();
+  if (where && where->size() != ref.size()) throw std::logic_error(dataset + ": the element mask has the wrong size");
   for (size_t i = 0; i < ref.size(); ++i) {
+    if (where && !(*where)[i]) continue;
     const double d = std::fabs(double(o.data()[i]) - ref[i]);
     c.max_abs = std::isnan(d) ? INFINITY : std::max(c.max_abs, d);
     c.max_ref = std::max(c.max_ref, std::fabs(ref[i]));
@@ -69,10 +73,26 @@ void FixtureCase::compare_f32(const std::string& dataset, const Tensor& ours) {
   results_.push_back(c);
 }
 
-void FixtureCase::compare(const std::string& dataset, const Tensor& ours, double tol_factor) {
+void FixtureCase::compare(const std::string& dataset, const Tensor& ours, double tol_factor, double noise_floor) {
   Comparison c = measure(file_, dataset, ours);
-  c.tol = tol_factor * f32_floor(dataset) + 1e-6 * (1.0 + c.max_ref);
+  const double floor = std::max(f32_floor(dataset), noise_floor);
+  c.tol = tol_factor * floor + 1e-6 * (1.0 + c.max_ref);
   c.pass = c.note.empty() && c.max_abs <= c.tol;
+  if (floor > f32_floor(dataset)) c.note += " (float32 noise floor measured by the checker)";
+  results_.push_back(c);
+}
+
+void FixtureCase::compare_where(const std::string& dataset, const Tensor& ours, const std::vector<bool>& where,
+                                const std::string& note) {
+  Comparison c = measure(file_, dataset, ours, &where);
+  // The file's f32 floor is a maximum over all elements, the left-out ones included; the floor of the
+  // compared ones is measured from the float32 run itself.
+  double floor = f32_floor(dataset);
+  if (file_.exists("f32/" + dataset))
+    floor = measure(file_, dataset, file_.read_tensor("f32/" + dataset), &where).max_abs;
+  c.tol = 10.0 * floor + 1e-6 * (1.0 + c.max_ref);
+  c.pass = c.note.empty() && c.max_abs <= c.tol;
+  c.note += note;
   results_.push_back(c);
 }
 

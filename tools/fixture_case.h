@@ -46,10 +46,18 @@ class FixtureCase {
   void output(const std::string& name, const ag::Variable& ours);
   // Integer outputs (edges) must match exactly.
   void output_index(const std::string& name, const std::vector<int64_t>& ours);
-  // A gradient we computed some other way than through a registered input (rare).
-  void compare(const std::string& dataset, const Tensor& ours, double tol_factor = 10.0);
+  // A gradient we computed some other way than through a registered input (rare). `noise_floor`
+  // replaces d32 when larger: a checker that measured the float32 noise of a value itself.
+  void compare(const std::string& dataset, const Tensor& ours, double tol_factor = 10.0, double noise_floor = 0.0);
   // Against the file's float32 run (f32/<dataset>), for values at a kink; see the header comment.
   void compare_f32(const std::string& dataset, const Tensor& ours);
+  // Like compare, over the elements where `where` is true only (one flag per element); the caller
+  // says in `note` why the others are left out and checks them some other way. The f32 floor is
+  // measured over the compared elements (from f32/<dataset> when the file has it).
+  void compare_where(const std::string& dataset, const Tensor& ours, const std::vector<bool>& where,
+                     const std::string& note);
+  // A comparison the checker made itself (a bound rather than a reference value).
+  void record(Comparison comparison) { results_.push_back(std::move(comparison)); }
 
   // Runs backward once over all seeded outputs and compares every gradient in grad_wrt.
   std::vector<Comparison> finish();
@@ -72,5 +80,6 @@ struct FixtureChecker {
 };
 std::vector<FixtureChecker> nn_fixture_checkers();     // tools/verify_nn.cpp
 std::vector<FixtureChecker> graph_fixture_checkers();  // tools/verify_graph.cpp
+std::vector<FixtureChecker> train_fixture_checkers();  // tools/verify_train.cpp
 
 }  // namespace gs::tools

@@ -1,11 +1,38 @@
 #include "train/checkpoint.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "data/atomic_file.h"
 #include "data/hdf5_file.h"
 
 namespace gs::train {
+
+namespace {
+// One string attribute, a line "name=value" per setting: readable with h5dump, no attribute listing needed.
+std::string join_settings(const RunSettings& settings) {
+  std::string text;
+  for (const auto& [name, value] : settings) {
+    if (name.find_first_of("=\n") != std::string::npos || value.find('\n') != std::string::npos)
+      throw std::invalid_argument("checkpoint setting '" + name + "' holds '=' or a line break");
+    text += name + "=" + value + "\n";
+  }
+  return text;
+}
+
+RunSettings split_settings(const std::string& text) {
+  RunSettings settings;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    const std::string line = text.substr(at, end - at);
+    const size_t eq = line.find('=');
+    if (eq != std::string::npos) settings.push_back({line.substr(0, eq), line.substr(eq + 1)});
+    at = end + 1;
+  }
+  return settings;
+}
+}  // namespace
 
 void save_checkpoint(const std::string& path, const Checkpoint& ck) {
   data::AtomicFile out(path);
@@ -18,6 +45,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck) {
     f.set_attr("/", "style_position", ck.state.style_position);
     // uint64 seeds do not fit an int64 attribute's range in general; keep the bits as a string.
     f.set_attr("/", "seed", std::to_string(ck.state.seed));
+    if (!ck.settings.empty()) f.set_attr("/", "settings", join_settings(ck.settings));
     for (const auto& [name, t] : ck.adam_m) f.write_tensor("optimizer/m/" + name, t);
     for (const auto& [name, t] : ck.adam_v) f.write_tensor("optimizer/v/" + name, t);
     f.flush();
@@ -35,6 +63,7 @@ Checkpoint load_checkpoint(const std::string& path) {
   ck.state.content_position = f.attr_int("/", "content_position");
   ck.state.style_position = f.attr_int("/", "style_position");
   ck.state.seed = std::stoull(f.attr_string("/", "seed"));
+  if (f.has_attr("/", "settings")) ck.settings = split_settings(f.attr_string("/", "settings"));
   for (const char* which : {"m", "v"}) {
     const std::string group = std::string("optimizer/") + which;
     if (!f.exists(group)) continue;

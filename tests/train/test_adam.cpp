@@ -1,10 +1,9 @@
-#include "train/adam.h"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "autograd/ops.h"
+#include "train/adam.h"
 
 using gs::Tensor;
 using gs::ag::Variable;

@@ -1,10 +1,9 @@
-#include "train/checkpoint.h"
-
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
 #include "tensor/ops.h"
+#include "train/checkpoint.h"
 
 namespace fs = std::filesystem;
 using gs::Tensor;
@@ -20,12 +19,14 @@ TEST_CASE("checkpoint: round trip of model, optimiser moments and training state
   ck.adam_m.push_back({"inter.ac", Tensor::randn({4}, rng)});
   ck.adam_v.push_back({"inter.ac", Tensor::randn({4}, rng)});
   ck.state = {.step = 10, .content_position = 80, .style_position = 80, .seed = 18446744073709551557ULL};
+  ck.settings = {{"--content", "/data/coco train"}, {"--lr", "0.0001"}, {"--empty", ""}};
   const std::string path = (fs::temp_directory_path() / "gs_test_ckpt.h5").string();
   gs::train::save_checkpoint(path, ck);
   const auto back = gs::train::load_checkpoint(path);
   CHECK(back.state.step == 10);
   CHECK(back.state.style_position == 80);
   CHECK(back.state.seed == 18446744073709551557ULL);
+  CHECK(back.settings == ck.settings);
   REQUIRE(back.adam_v.size() == 1);
   CHECK(gs::max_abs_diff(back.adam_v[0].second, ck.adam_v[0].second) == 0.f);
   CHECK(back.model.params.size() == ck.model.params.size());

@@ -1,6 +1,6 @@
-#include "train/progress.h"
-
 #include <doctest/doctest.h>
+
+#include "train/progress.h"
 
 TEST_CASE("progress line: rate and ETA") {
   using gs::train::ProgressLine;

@@ -1,0 +1,123 @@
+// Seconds per training step (MODEL.md 4) at the real model size: batch 4 and 8 of 256x256 crops,
+// p = 5, k = 5, kc = 5, Adam included. The released encoder and decoder weights when
+// ../shared/weights has them (random weights otherwise: the timing hardly depends on them), graph
+// parameters at MODEL.md's initialisation, random images. One warm-up step, then the median of 3, with
+// the median time of every phase, to set beside ../shared/ref/baseline.json's train_b4_256.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "data/released_weights.h"
+#include "models/init.h"
+#include "models/weights.h"
+#include "tools/args.h"
+#include "train/heap_reuse.h"
+#include "train/train_step.h"
+
+namespace gs::tools {
+
+namespace {
+const char* kUsage =
+    "usage: bench_train [--batch 4,8] [--crop 256] [--steps 3] [--weights DIR]\n"
+    "  seconds per training step at the real model size (p=5, k=5, kc=5): 1 warm-up, median of --steps\n";
+
+models::Stylizer make_model(const std::string& weights_dir, uint64_t seed) {
+  const models::ModelConfig config;
+  const std::string vgg = weights_dir + "/vgg_normalised.pth", decoder = weights_dir + "/decoder.pth";
+  data::NamedTensors params;
+  if (std::filesystem::exists(vgg) && std::filesystem::exists(decoder)) {
+    std::printf("weights: %s, %s\n", vgg.c_str(), decoder.c_str());
+    params = models::assemble_params(config, data::load_encoder_weights(vgg), models::init_graph_params(config, seed),
+                                     data::load_decoder_weights(decoder), weights_dir);
+  } else {
+    std::printf("weights: random (%s has no vgg_normalised.pth and decoder.pth)\n", weights_dir.c_str());
+    Rng rng(seed);
+    for (const auto& [name, shape] : models::parameter_shapes(config))
+      params.push_back({name, Tensor::randn(shape, rng, 0.02f)});
+    const data::NamedTensors graph = models::init_graph_params(config, seed);
+    for (auto& [name, t] : params)
+      for (const auto& [g, value] : graph)
+        if (g == name) t = value;
+  }
+  return models::Stylizer(config, params);
+}
+
+std::vector<int64_t> parse_list(const std::string& text) {
+  std::vector<int64_t> out;
+  size_t at = 0;
+  while (at <= text.size()) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    out.push_back(std::stoll(text.substr(at, comma - at)));
+    at = comma + 1;
+  }
+  return out;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+rusage usage_now() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage;
+}
+}  // namespace
+
+int bench_train(const std::vector<std::string>& argv) {
+  Args args(argv, kUsage);
+  if (args.help()) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  const std::vector<int64_t> batches = parse_list(args.get("--batch", "4,8"));
+  const int64_t crop = args.get_int("--crop", 256, 40, 4096);
+  const int64_t steps = args.get_int("--steps", 3, 1, 100);
+  const std::string weights = args.get("--weights", "../shared/weights");
+  args.finish();
+
+  train::keep_freed_memory_for_reuse();  // as graphstyle train does
+  models::Stylizer model = make_model(weights, 0);
+  train::StepOptions options;  // p = k = kc = 5, lambda = 10
+  Rng rng(1);
+  for (const int64_t batch : batches) {
+    train::Adam adam(model.params().trainable());
+    const Tensor content = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
+    const Tensor style = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
+    std::vector<train::StepTimes> times;
+    train::train_step(model, adam, content, style, options);  // warm-up
+    const rusage before = usage_now();
+    for (int64_t i = 0; i < steps; ++i) times.push_back(train::train_step(model, adam, content, style, options).times);
+    const rusage after = usage_now();
+    // Kernel time and page faults per step: memory handed back and faulted in again shows up here.
+    const double sys =
+        (after.ru_stime.tv_sec - before.ru_stime.tv_sec) + 1e-6 * (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
+    const double faults = double(after.ru_minflt - before.ru_minflt);
+    auto phase = [&](double train::StepTimes::*field) {
+      std::vector<double> v;
+      for (const train::StepTimes& t : times) v.push_back(t.*field);
+      return median(v);
+    };
+    std::vector<double> totals;
+    for (const train::StepTimes& t : times) totals.push_back(t.total());
+    train::StepTimes m;
+    for (auto field :
+         {&train::StepTimes::encode, &train::StepTimes::graph_forward, &train::StepTimes::decode_forward,
+          &train::StepTimes::loss_forward, &train::StepTimes::loss_backward, &train::StepTimes::decode_backward,
+          &train::StepTimes::graph_backward, &train::StepTimes::update})
+      m.*field = phase(field);
+    std::printf(
+        "batch %lld, %lldx%lld: %.2f s/step (median of %lld; %.1f images/s), peak RSS %.0f MB, "
+        "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
+        (long long)batch, (long long)crop, (long long)crop, median(totals), (long long)steps, batch / median(totals),
+        after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
+  }
+  return 0;
+}
+
+}  // namespace gs::tools

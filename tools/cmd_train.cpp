@@ -1,0 +1,240 @@
+// graphstyle train: trains the stylizer (MODEL.md 4) on a folder of content images and one of style images.
+#include <omp.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/image_folder.h"
+#include "tools/args.h"
+#include "train/heap_reuse.h"
+#include "train/initial_model.h"
+#include "train/stop_signals.h"
+#include "train/trainer.h"
+
+namespace gs::tools {
+
+namespace {
+const char* kUsage =
+    "usage: graphstyle train --content DIR --style DIR --out DIR (--vgg VGG.pth | --model MODEL.h5) [options]\n"
+    "       graphstyle train --resume DIR/checkpoint.h5 [--steps N] [options]\n"
+    "Data (folders are searched recursively for .jpg .jpeg .png .bmp; unreadable files are skipped):\n"
+    "  --content DIR        content images (photographs)\n"
+    "  --style DIR          style images (paintings)\n"
+    "  --batch N            images per step (8)\n"
+    "  --resize N           shorter side before cropping (512)\n"
+    "  --crop N             random square crops of N x N (256)\n"
+    "Model:\n"
+    "  --vgg FILE           the frozen encoder: vgg_normalised.pth (or a torchvision vgg19 .pth)\n"
+    "  --model FILE         instead of --vgg: the encoder and configuration of a model file\n"
+    "  --init-decoder FILE  start the decoder from decoder.pth or a model file (default: PyTorch's init)\n"
+    "  --init-graph FILE    start the graph parameters from a .pth or model file (default: MODEL.md's init)\n"
+    "  --patch P            patch size at relu4_1, odd (5, or the --model file's)\n"
+    "  --upsample nearest|bilinear  the decoder's upsampling (nearest, or the --model file's)\n"
+    "  --k K  --kc K        style and content neighbours per patch (5, 5)\n"
+    "  --deformable on|off  --aggregator gat|mean  --metric ncc|euclidean  (on, gat, ncc)\n"
+    "Optimisation:\n"
+    "  --steps N            steps in all (160000); a resumed run continues up to N\n"
+    "  --lr X               Adam's learning rate (1e-4), decayed as lr / (1 + lr-decay * step)\n"
+    "  --lr-decay X         (5e-5)\n"
+    "  --style-weight X     lambda in L = Lc + lambda Ls (10)\n"
+    "  --seed N             parameter initialisation, data order and crops (0)\n"
+    "Output, in --out DIR:\n"
+    "  log.csv              step, lr, loss, loss_content, loss_style, seconds, skipped_files\n"
+    "  checkpoint.h5        every --save-every N steps (1000), when stopped, and at the end\n"
+    "  preview_STEP.png     every --preview-every N steps (500; 0 = never): the first 2 content images\n"
+    "                       in the first 2 styles, at the crop size\n"
+    "  model.h5             the trained model, for graphstyle stylize --model\n"
+    "Resuming: --resume DIR/checkpoint.h5 continues exactly where the checkpoint left off (the same\n"
+    "  batches and losses as an uninterrupted run); options not given are taken from the checkpoint.\n"
+    "Ctrl-C or SIGTERM: the current step finishes, a checkpoint is saved, and the program exits with\n"
+    "  128 + the signal number (a second Ctrl-C stops at once; the last checkpoint stays intact).\n"
+    "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n";
+
+// The shortest text that reads back as exactly `v` ("0.0001", not "0.00010000000000000000479").
+std::string shortest_text(double v) {
+  char text[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(text, sizeof text, "%.*g", digits, v);
+    if (std::strtod(text, nullptr) == v) break;
+  }
+  return text;
+}
+
+// An option of the run: from the command line, else (when resuming) from the checkpoint, else the
+// default. Every value used is recorded, to be stored in the checkpoints.
+class RunOptions {
+ public:
+  RunOptions(Args& args, const train::RunSettings* stored) : args_(args), stored_(stored) {}
+
+  std::string text(const std::string& option, const std::string& fallback) {
+    const std::optional<std::string> given = args_.value(option);
+    return record(option, given.value_or(stored_value(option).value_or(fallback)), given.has_value());
+  }
+  int64_t integer(const std::string& option, int64_t fallback, int64_t lo, int64_t hi) {
+    const auto stored = stored_value(option);
+    const bool given = args_.value(option).has_value();  // probes only; get_int parses and range-checks it
+    const int64_t v = args_.get_int(option, stored ? std::stoll(*stored) : fallback, lo, hi);
+    return record(option, std::to_string(v), given), v;
+  }
+  double number(const std::string& option, double fallback, double lo, double hi) {
+    const auto stored = stored_value(option);
+    const bool given = args_.value(option).has_value();
+    const double v = args_.get_double(option, stored ? std::stod(*stored) : fallback, lo, hi);
+    return record(option, shortest_text(v), given), v;
+  }
+  std::string choice(const std::string& option, const std::string& fallback, const std::vector<std::string>& choices) {
+    const bool given = args_.value(option).has_value();
+    const std::string v = args_.get_choice(option, stored_value(option).value_or(fallback), choices);
+    return record(option, v, given);
+  }
+  const train::RunSettings& recorded() const { return recorded_; }
+
+ private:
+  std::optional<std::string> stored_value(const std::string& option) const {
+    if (stored_)
+      for (const auto& [name, value] : *stored_)
+        if (name == option) return value;
+    return std::nullopt;
+  }
+  // Says so when a resumed run changes an option that shapes the results.
+  std::string record(const std::string& option, const std::string& value, bool given) {
+    const auto stored = stored_value(option);
+    const bool bookkeeping = option == "--steps" || option == "--save-every" || option == "--preview-every";
+    if (given && stored && *stored != value && !bookkeeping)
+      std::fprintf(stderr,
+                   "note: %s %s replaces the checkpoint's %s: the resumed run differs from an uninterrupted one\n",
+                   option.c_str(), value.c_str(), stored->c_str());
+    recorded_.push_back({option, value});
+    return value;
+  }
+  Args& args_;
+  const train::RunSettings* stored_;
+  train::RunSettings recorded_;
+};
+
+std::vector<std::string> image_list(const std::string& folder, const std::string& option) {
+  if (folder.empty()) throw std::invalid_argument("option " + option + " DIR is required (see --help)");
+  return data::list_images(folder, option);
+}
+}  // namespace
+
+int run_train(const std::vector<std::string>& argv) {
+  Args args(argv, kUsage);
+  if (args.help()) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  const std::optional<std::string> resume_path = args.value("--resume");
+  std::optional<train::Checkpoint> resume;
+  if (resume_path) {
+    try {
+      resume = train::load_checkpoint(*resume_path);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(std::string("option --resume: ") + e.what());
+    }
+  }
+  RunOptions run(args, resume ? &resume->settings : nullptr);
+
+  train::TrainerOptions o;
+  const std::string content_dir = run.text("--content", "");
+  const std::string style_dir = run.text("--style", "");
+  o.batch = run.integer("--batch", 8, 1, 4096);
+  o.resize = run.integer("--resize", 512, 8, 16384);
+  o.crop = run.integer("--crop", 256, 8, 16384);
+  o.steps = run.integer("--steps", 160000, 0, 1'000'000'000);
+  o.adam.lr = static_cast<float>(run.number("--lr", 1e-4, 1e-12, 1.0));
+  o.adam.lr_decay = static_cast<float>(run.number("--lr-decay", 5e-5, 0.0, 1e6));
+  o.step.style_weight = static_cast<float>(run.number("--style-weight", 10.0, 0.0, 1e9));
+  o.step.graph.k = static_cast<int>(run.integer("--k", 5, 1, 64));
+  o.step.graph.kc = static_cast<int>(run.integer("--kc", 5, 0, 64));
+  o.step.graph.deformable = run.choice("--deformable", "on", {"on", "off"}) == "on";
+  o.step.graph.aggregator = graph::parse_aggregator(run.choice("--aggregator", "gat", {"gat", "mean"}));
+  o.step.graph.metric =
+      run.choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc : graph::Metric::euclidean;
+  o.seed = static_cast<uint64_t>(run.integer("--seed", 0, 0, INT64_MAX));
+  o.save_every = run.integer("--save-every", 1000, 0, INT64_MAX);
+  o.preview_every = run.integer("--preview-every", 500, 0, INT64_MAX);
+  // A resumed run writes next to its checkpoint unless told otherwise.
+  std::string default_out;
+  if (resume_path) default_out = std::filesystem::path(*resume_path).parent_path().string();
+  if (resume_path && default_out.empty()) default_out = ".";
+  o.out_dir = args.get("--out", default_out);
+  train::ModelSources sources;
+  sources.vgg = args.get("--vgg", "");
+  sources.model = args.get("--model", "");
+  sources.decoder = args.get("--init-decoder", "");
+  sources.graph = args.get("--init-graph", "");
+  const bool patch_given = args.value("--patch").has_value(), upsample_given = args.value("--upsample").has_value();
+  if (patch_given) sources.patch = static_cast<int>(args.get_int("--patch", 5, 1, 15));
+  if (upsample_given)
+    sources.upsample = models::parse_upsample_mode(args.get_choice("--upsample", "nearest", {"nearest", "bilinear"}));
+  args.finish();
+  if (o.out_dir.empty()) throw std::invalid_argument("option --out DIR is required (see --help)");
+  if (sources.patch && *sources.patch % 2 == 0)
+    throw std::invalid_argument("option --patch " + std::to_string(*sources.patch) + ": must be odd");
+  if (o.crop > o.resize)
+    throw std::invalid_argument("option --crop " + std::to_string(o.crop) + " is larger than --resize " +
+                                std::to_string(o.resize));
+  o.settings = run.recorded();
+  // Parallel sums are split by thread: a resumed run repeats the original only with as many threads.
+  const std::string threads = std::to_string(omp_get_max_threads());
+  o.settings.push_back({"threads", threads});
+  if (resume)
+    for (const auto& [name, value] : resume->settings)
+      if (name == "threads" && value != threads)
+        std::fprintf(stderr,
+                     "note: %s threads here, %s in the checkpoint's run: losses will differ in the last digits "
+                     "(set OMP_NUM_THREADS=%s to repeat it exactly)\n",
+                     threads.c_str(), value.c_str(), value.c_str());
+  o.content_files = image_list(content_dir, "--content");
+  o.style_files = image_list(style_dir, "--style");
+
+  std::optional<models::Stylizer> model;
+  std::string description;
+  if (resume) {
+    const std::pair<const char*, bool> model_options[] = {{"--vgg", !sources.vgg.empty()},
+                                                          {"--model", !sources.model.empty()},
+                                                          {"--init-decoder", !sources.decoder.empty()},
+                                                          {"--init-graph", !sources.graph.empty()},
+                                                          {"--patch", patch_given},
+                                                          {"--upsample", upsample_given}};
+    for (const auto& [option, given] : model_options)
+      if (given)
+        throw std::invalid_argument(std::string("option ") + option +
+                                    " cannot be used with --resume: the checkpoint holds the model");
+    model.emplace(resume->model.config, resume->model.params);
+    description = "resumed from " + *resume_path + " at step " + std::to_string(resume->state.step);
+  } else {
+    sources.seed = o.seed;
+    train::InitialModel initial = train::initial_model(sources);
+    model.emplace(std::move(initial.model));
+    description = initial.description;
+  }
+  o.step.graph.p = model->config().patch;
+
+  train::keep_freed_memory_for_reuse();
+  train::StopSignals signals;
+  std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
+              o.content_files.size(), o.style_files.size(), (long long)o.batch, (long long)o.crop, (long long)o.crop,
+              (long long)(resume ? resume->state.step : 0), (long long)o.steps, o.out_dir.c_str(), description.c_str());
+  std::fflush(stdout);
+  const train::TrainingResult result =
+      train::train(*model, o, resume ? &*resume : nullptr, [&] { return signals.requested(); });
+  const std::string checkpoint = train::checkpoint_path(o.out_dir);
+  if (result.stopped) {
+    std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",
+                signals.signal_number(), (long long)result.steps_done, checkpoint.c_str(), checkpoint.c_str());
+    return 128 + signals.signal_number();
+  }
+  std::printf("trained to step %lld (last loss %.4g: content %.4g, style %.4g); wrote %s and %s\n",
+              (long long)result.steps_done, result.last.loss, result.last.loss_content, result.last.loss_style,
+              train::model_path(o.out_dir).c_str(), checkpoint.c_str());
+  return 0;
+}
+
+}  // namespace gs::tools

@@ -1,0 +1,78 @@
+#include "train/initial_model.h"
+
+#include <map>
+#include <stdexcept>
+
+#include "data/released_weights.h"
+#include "models/init.h"
+#include "models/weights.h"
+
+namespace gs::train {
+
+namespace {
+bool is_model_file(const std::string& path) { return path.size() > 3 && path.compare(path.size() - 3, 3, ".h5") == 0; }
+
+// The params of a model file whose names start with `prefix`.
+data::StateDict params_with_prefix(const data::ModelFile& file, const std::string& prefix) {
+  data::StateDict out;
+  for (const auto& [name, t] : file.params)
+    if (name.rfind(prefix, 0) == 0) out[name] = t;
+  return out;
+}
+
+// Runs `load`, prefixing any error with the option it came from.
+template <typename Load>
+auto from_option(const std::string& option, const std::string& path, Load load) {
+  try {
+    return load();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(option + " " + path + ": " + e.what());
+  }
+}
+}  // namespace
+
+InitialModel initial_model(const ModelSources& src) {
+  if (src.vgg.empty() == src.model.empty())
+    throw std::invalid_argument("give the encoder with exactly one of --vgg VGG.pth and --model MODEL.h5");
+  models::ModelConfig config;
+  data::StateDict encoder;
+  std::string description;
+  if (!src.model.empty()) {
+    const data::ModelFile file = from_option("--model", src.model, [&] { return data::load_model_file(src.model); });
+    config = file.config;
+    encoder = params_with_prefix(file, "encoder.");
+    description = "encoder from " + src.model;
+  } else {
+    encoder = from_option("--vgg", src.vgg, [&] { return data::load_encoder_weights(src.vgg); });
+    config.encoder = encoder.count("encoder.conv0.weight") ? models::EncoderLayout::vgg_normalised
+                                                           : models::EncoderLayout::torchvision;
+    description = "encoder " + src.vgg;
+  }
+  if (src.patch) config.patch = *src.patch;
+  if (src.upsample) config.upsample = *src.upsample;
+
+  data::StateDict decoder;
+  if (src.decoder.empty()) {
+    // Its own stream of the seed: the decoder's draws should not repeat the graph parameters'.
+    for (const auto& [name, t] : models::init_decoder_params(config, src.seed + 1)) decoder[name] = t;
+    description += ", decoder PyTorch init (seed " + std::to_string(src.seed) + ")";
+  } else {
+    decoder = from_option("--init-decoder", src.decoder, [&] {
+      return is_model_file(src.decoder) ? params_with_prefix(data::load_model_file(src.decoder), "decoder.")
+                                        : data::load_decoder_weights(src.decoder);
+    });
+    description += ", decoder " + src.decoder;
+  }
+  data::NamedTensors graph;
+  if (src.graph.empty()) {
+    graph = models::init_graph_params(config, src.seed);
+    description += ", graph MODEL.md init (seed " + std::to_string(src.seed) + ")";
+  } else {
+    graph = from_option("--init-graph", src.graph, [&] { return models::load_graph_params(src.graph, config); });
+    description += ", graph " + src.graph;
+  }
+  const data::NamedTensors params = models::assemble_params(config, encoder, graph, decoder, description);
+  return {models::Stylizer(config, params), description};
+}
+
+}  // namespace gs::train

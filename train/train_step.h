@@ -1,0 +1,63 @@
+// One training step of MODEL.md 4 on a batch:
+//   encode content (relu4_1) and style (relu1_1..relu4_1) without gradient;
+//   t = graph stage(fc, fs); out = decoder(t);
+//   re-encode out at relu1_1..relu4_1 (the frozen encoder passes the gradient through to out);
+//   L = Lc + lambda Ls, Lc = mse(phi4_1(out), t detached), Ls = mean/std matching on four layers;
+//   backward; one Adam update of the trainable parameters (scale.*, inter.*, intra.*, decoder.*).
+// The backward runs in three stages (loss network, decoder, graph stage) through leaf cuts at `out`
+// and `t`: the same gradients as one pass, each stage's graph freed before the next runs, and a time
+// per phase for the trainer and the benchmark.
+#pragma once
+#include <string>
+
+#include "models/graph_stage.h"
+#include "models/stylizer.h"
+#include "train/adam.h"
+
+namespace gs::train {
+
+struct StepOptions {
+  models::GraphOptions graph;  // p, k, kc, deformable, aggregator, metric (stroke and alpha stay 1)
+  float style_weight = 10.f;   // lambda
+};
+
+// Seconds spent per phase of one step.
+struct StepTimes {
+  double encode = 0;         // content and style features, no gradient
+  double graph_forward = 0;  // edges, scales, both GAT stages, AdaIN
+  double decode_forward = 0;
+  double loss_forward = 0;   // re-encoding the output and the two losses
+  double loss_backward = 0;  // through the frozen encoder to the output
+  double decode_backward = 0;
+  double graph_backward = 0;
+  double update = 0;  // gradient check and Adam
+  double total() const;
+  std::string str() const;  // "encode 1.2s graph 0.3s ..." for logs
+};
+
+struct StepResult {
+  float loss = 0, loss_content = 0, loss_style = 0;
+  bool finite = true;  // false: a loss or gradient was NaN/Inf and the parameters were left as they were
+  StepTimes times;
+};
+
+// What the step computed on the way, for verify and tests; filled only when asked for.
+struct StepTrace {
+  Tensor fc, t, out;
+  models::GraphTrace graph;
+};
+
+// Forward and backward: fills the .grad of every trainable parameter of `model` (previous gradients
+// are cleared first). Does not update anything.
+StepResult compute_gradients(models::Stylizer& model, const Tensor& content, const Tensor& style,
+                             const StepOptions& options, StepTrace* trace = nullptr);
+
+// True when every parameter value is finite (a NaN can hide behind a ReLU and leave the loss finite).
+bool parameters_finite(const models::Stylizer& model);
+
+// compute_gradients, then one Adam update when every loss and gradient is finite. `adam` must hold
+// model.params().trainable().
+StepResult train_step(models::Stylizer& model, Adam& adam, const Tensor& content, const Tensor& style,
+                      const StepOptions& options, StepTrace* trace = nullptr);
+
+}  // namespace gs::train

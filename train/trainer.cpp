@@ -1,0 +1,176 @@
+#include "train/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "train/preview.h"
+#include "train/progress.h"
+#include "train/training_log.h"
+
+namespace gs::train {
+
+namespace fs = std::filesystem;
+
+std::string checkpoint_path(const std::string& out_dir) { return (fs::path(out_dir) / "checkpoint.h5").string(); }
+std::string model_path(const std::string& out_dir) { return (fs::path(out_dir) / "model.h5").string(); }
+std::string log_path(const std::string& out_dir) { return (fs::path(out_dir) / "log.csv").string(); }
+std::string preview_path(const std::string& out_dir, int64_t step) {
+  char name[64];
+  std::snprintf(name, sizeof name, "preview_%06lld.png", static_cast<long long>(step));
+  return (fs::path(out_dir) / name).string();
+}
+
+namespace {
+// The trainable parameters' names, in the order of Module::trainable() (the optimiser's order).
+std::vector<std::string> trainable_names(const models::Stylizer& model) {
+  std::vector<std::string> names;
+  for (const nn::Parameter& p : model.params().parameters())
+    if (p.var.requires_grad()) names.push_back(p.name);
+  return names;
+}
+
+void restore_optimizer(Adam& adam, const std::vector<std::string>& names, const Checkpoint& ck,
+                       const std::string& source) {
+  auto restore = [&](std::vector<Tensor>& moments, const data::NamedTensors& saved, const char* which) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      auto it = std::find_if(saved.begin(), saved.end(), [&](const auto& s) { return s.first == names[i]; });
+      if (it == saved.end())
+        throw std::runtime_error(source + ": optimizer/" + which + " has no moment for " + names[i]);
+      if (it->second.shape() != moments[i].shape())
+        throw std::runtime_error(source + ": optimizer/" + which + "/" + names[i] + " has shape " +
+                                 shape_str(it->second.shape()) + ", the parameter " + shape_str(moments[i].shape()));
+      moments[i].copy_from(it->second);
+    }
+  };
+  restore(adam.first_moments(), ck.adam_m, "m");
+  restore(adam.second_moments(), ck.adam_v, "v");
+  adam.set_steps_done(ck.state.step);
+}
+
+Checkpoint make_checkpoint(const models::Stylizer& model, Adam& adam, const std::vector<std::string>& names,
+                           const TrainerOptions& o, int64_t step) {
+  Checkpoint ck;
+  ck.model = {model.config(), model.named_tensors()};
+  for (size_t i = 0; i < names.size(); ++i) {
+    ck.adam_m.push_back({names[i], adam.first_moments()[i]});
+    ck.adam_v.push_back({names[i], adam.second_moments()[i]});
+  }
+  // Each loader hands out one batch per step.
+  ck.state = {.step = step, .content_position = step * o.batch, .style_position = step * o.batch, .seed = o.seed};
+  ck.settings = o.settings;
+  return ck;
+}
+
+data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream) {
+  // Content and style draw from their own streams of the run's seed.
+  return {.batch = o.batch,
+          .resize = o.resize,
+          .crop = o.crop,
+          .seed = 2 * o.seed + stream,
+          .workers = o.loader_workers,
+          .prefetch = 2};
+}
+
+// Fails early, naming the option, when the crops are too small for the graph options.
+void check_options(const models::Stylizer& model, const TrainerOptions& o) {
+  if (o.steps < 0 || o.batch < 1) throw std::invalid_argument("--steps must be >= 0 and --batch >= 1");
+  if (o.step.graph.p != model.config().patch)
+    throw std::invalid_argument("--patch " + std::to_string(o.step.graph.p) + " differs from the model's patch size " +
+                                std::to_string(model.config().patch));
+  const int64_t side = (o.crop + 7) / 8;  // relu4_1 of a crop
+  const Shape features{o.batch, model.config().channels(), side, side};
+  models::check_graph_options(o.step.graph, features, features);
+}
+
+// Which good state is left: the checkpoint this run saved last, else the one it resumed from.
+std::string diverged_message(int64_t step, const StepResult& r, const std::string& saved_file, int64_t saved_step,
+                             int64_t resumed_step) {
+  char losses[128];
+  std::snprintf(losses, sizeof losses, "loss %g, content %g, style %g", r.loss, r.loss_content, r.loss_style);
+  std::string kept = "no checkpoint was saved";
+  if (!saved_file.empty())
+    kept = "the last good checkpoint, " + saved_file + " (step " + std::to_string(saved_step) + "), is kept";
+  else if (resumed_step >= 0)
+    kept = "the checkpoint resumed from (step " + std::to_string(resumed_step) + ") is untouched";
+  return "step " + std::to_string(step) + ": the loss or a gradient is not finite (" + losses +
+         "); training stopped without applying this step, and " + kept + ". A smaller --lr may help";
+}
+
+std::string losses_note(int64_t step, int64_t steps, const StepResult& r) {
+  char note[160];
+  std::snprintf(note, sizeof note, "step %lld/%lld  loss %.4g (content %.4g, style %.4g)", static_cast<long long>(step),
+                static_cast<long long>(steps), r.loss, r.loss_content, r.loss_style);
+  return note;
+}
+}  // namespace
+
+TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Checkpoint* resume,
+                     const std::function<bool()>& stop_requested) {
+  check_options(model, o);
+  fs::create_directories(o.out_dir);
+  const std::string checkpoint_file = checkpoint_path(o.out_dir);
+
+  const std::vector<std::string> names = trainable_names(model);
+  Adam adam(model.params().trainable(), o.adam);
+  int64_t step = 0;
+  if (resume) {
+    restore_optimizer(adam, names, *resume, "--resume checkpoint");
+    step = resume->state.step;
+  }
+  data::BatchLoader contents(o.content_files, loader_options(o, 0), "content");
+  data::BatchLoader styles(o.style_files, loader_options(o, 1), "style");
+  contents.seek(step * o.batch);
+  styles.seek(step * o.batch);
+  TrainingLog log(log_path(o.out_dir), step);
+  std::unique_ptr<PreviewSheet> preview;
+  if (o.preview_every > 0)
+    preview = std::make_unique<PreviewSheet>(o.content_files, o.style_files, o.preview_pairs, o.crop);
+
+  TrainingResult result;
+  int64_t saved_step = -1;
+  auto save = [&] {
+    if (!parameters_finite(model))
+      throw TrainingDiverged("after step " + std::to_string(step) + " a parameter is NaN or Inf; nothing was saved, " +
+                             (saved_step >= 0 ? checkpoint_file + " (step " + std::to_string(saved_step) + ") is kept"
+                                              : std::string("no checkpoint had been saved")));
+    save_checkpoint(checkpoint_file, make_checkpoint(model, adam, names, o, step));
+    saved_step = step;
+  };
+  ProgressLine progress("train", (o.steps - step) * o.batch, "img");
+  const int64_t first_step = step;
+  while (step < o.steps && !stop_requested()) {
+    const auto start = std::chrono::steady_clock::now();
+    const Tensor content = contents.next(), style = styles.next();
+    const double lr = adam.learning_rate();
+    const StepResult r = train_step(model, adam, content, style, o.step);
+    ++step;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    log.append(
+        {step, lr, r.loss, r.loss_content, r.loss_style, seconds, contents.skipped_files() + styles.skipped_files()});
+    result.last = r;
+    if (!r.finite) {
+      progress.finish();
+      throw TrainingDiverged(
+          diverged_message(step, r, saved_step >= 0 ? checkpoint_file : "", saved_step, resume ? first_step : -1));
+    }
+    progress.update((step - first_step) * o.batch, losses_note(step, o.steps, r));
+    if (o.after_step) o.after_step(step, model);
+    if (o.save_every > 0 && step % o.save_every == 0) save();
+    if (preview && step % o.preview_every == 0) preview->write(preview_path(o.out_dir, step), model, o.step.graph);
+  }
+  progress.finish();
+  result.steps_done = step;
+  result.stopped = step < o.steps;
+  if (saved_step != step) save();
+  if (!result.stopped) {
+    data::save_model_file(model_path(o.out_dir), model.config(), model.named_tensors());
+    if (preview && step % o.preview_every != 0) preview->write(preview_path(o.out_dir, step), model, o.step.graph);
+  }
+  return result;
+}
+
+}  // namespace gs::train
