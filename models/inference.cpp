@@ -8,6 +8,26 @@
 
 namespace gs::models {
 
+// Two buffers that the layers of one pass write into by turns: each step reads the map in one and
+// writes the other. A pass then touches (and page-faults) two maps' worth of fresh memory, not one
+// map per step, and never holds more than those two. A buffer grows when a larger map comes.
+class PingPong {
+ public:
+  // A contiguous tensor of this shape in the buffer that does not hold `reading`.
+  Tensor next(const Shape& shape, const Tensor& reading) {
+    const int i = buffer_[0].defined() && reading.shares_storage_with(buffer_[0]) ? 1 : 0;
+    const int64_t n = shape_numel(shape);
+    if (!buffer_[i].defined() || buffer_[i].numel() < n) {
+      buffer_[i] = Tensor();  // free the smaller one first
+      buffer_[i] = Tensor::empty({n});
+    }
+    return buffer_[i].slice(0, 0, n).view(shape);
+  }
+
+ private:
+  Tensor buffer_[2];
+};
+
 namespace {
 
 InferenceLayer make_layer(const nn::Module& p, const std::string& name, bool reflect, bool relu) {
@@ -17,10 +37,16 @@ InferenceLayer make_layer(const nn::Module& p, const std::string& name, bool ref
   return {nn::InferenceConv2d(w, b, nn::Conv2dParams{1, zero_pad}, relu), reflect, false, false};
 }
 
-Tensor apply(const InferenceLayer& l, Tensor h, nn::Upsample mode) {
-  h = l.conv(l.reflect ? nn::reflection_pad_nhwc(h, 1) : h);
-  if (l.pool_after) h = nn::max_pool2x2_ceil_nhwc(h);
-  if (l.upsample_after) h = nn::upsample2x_nhwc(h, mode);
+// One layer on h (in a buffer of `pp` or not); the last step writes into a fresh tensor when `last`.
+Tensor apply(const InferenceLayer& l, const Tensor& h_in, nn::Upsample mode, PingPong& pp, bool last) {
+  Tensor h = h_in;
+  auto step = [&](const Shape& shape, bool final_step) { return final_step ? Tensor() : pp.next(shape, h); };
+  if (l.reflect) h = nn::reflection_pad_nhwc(h, 1, pp.next({h.size(0), h.size(1) + 2, h.size(2) + 2, h.size(3)}, h));
+  const bool resample = l.pool_after || l.upsample_after;
+  h = l.conv(h, step(l.conv.out_shape(h.shape()), last && !resample));
+  if (l.pool_after)
+    h = nn::max_pool2x2_ceil_nhwc(h, step({h.size(0), (h.size(1) + 1) / 2, (h.size(2) + 1) / 2, h.size(3)}, last));
+  if (l.upsample_after) h = nn::upsample2x_nhwc(h, mode, step({h.size(0), 2 * h.size(1), 2 * h.size(2), h.size(3)}, last));
   return h;
 }
 
@@ -48,9 +74,9 @@ EncoderInference::EncoderInference(const nn::Module& p, const ModelConfig& confi
   }
 }
 
-Tensor EncoderInference::run_nhwc(const Tensor& x) const {
+Tensor EncoderInference::run_nhwc(const Tensor& x, PingPong& pp) const {
   Tensor h = x;
-  for (const InferenceLayer& l : layers_) h = apply(l, h, nn::Upsample::nearest);
+  for (size_t i = 0; i < layers_.size(); ++i) h = apply(layers_[i], h, nn::Upsample::nearest, pp, i + 1 == layers_.size());
   return h;
 }
 
@@ -64,12 +90,13 @@ Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) co
   }
   const Tensor image = nn::to_nhwc(x);
   const int64_t H = image.size(1), W = image.size(2);
-  if (H * W <= strip_pixels) return nn::to_nchw(run_nhwc(image));
+  PingPong pp;  // shared by the strips
+  if (H * W <= strip_pixels) return nn::to_nchw(run_nhwc(image, pp));
 
   const int64_t rows = (H + 7) / 8;
   Tensor out = Tensor::empty({image.size(0), rows, (W + 7) / 8, config_.channels()});
   for (const Strip& s : plan_strips(rows, strip_rows(W, kEncoderHalo, strip_pixels), kEncoderHalo)) {
-    const Tensor part = run_nhwc(rows_of(image, 8 * s.halo_begin, std::min(H, 8 * s.halo_end)));
+    const Tensor part = run_nhwc(rows_of(image, 8 * s.halo_begin, std::min(H, 8 * s.halo_end)), pp);
     copy_rows(out, s.begin, part, s.begin - s.halo_begin, s.end - s.begin);
   }
   return nn::to_nchw(out);
@@ -84,10 +111,10 @@ DecoderInference::DecoderInference(const nn::Module& p, const ModelConfig& confi
   }
 }
 
-Tensor DecoderInference::run_nhwc(const Tensor& t) const {
+Tensor DecoderInference::run_nhwc(const Tensor& t, PingPong& pp) const {
   const nn::Upsample mode = config_.upsample == UpsampleMode::nearest ? nn::Upsample::nearest : nn::Upsample::bilinear;
   Tensor h = t;
-  for (const InferenceLayer& l : layers_) h = apply(l, h, mode);
+  for (size_t i = 0; i < layers_.size(); ++i) h = apply(layers_[i], h, mode, pp, i + 1 == layers_.size());
   return h;
 }
 
@@ -97,11 +124,12 @@ Tensor DecoderInference::operator()(const Tensor& t_in, int64_t strip_pixels) co
                                 shape_str(t_in.shape()));
   const Tensor t = nn::to_nhwc(t_in);
   const int64_t rows = t.size(1), W = 8 * t.size(2);
-  if (8 * rows * W <= strip_pixels) return nn::to_nchw(run_nhwc(t));
+  PingPong pp;
+  if (8 * rows * W <= strip_pixels) return nn::to_nchw(run_nhwc(t, pp));
 
   Tensor out = Tensor::empty({t.size(0), 8 * rows, W, 3});
   for (const Strip& s : plan_strips(rows, strip_rows(W, kDecoderHalo, strip_pixels), kDecoderHalo)) {
-    const Tensor part = run_nhwc(rows_of(t, s.halo_begin, s.halo_end));
+    const Tensor part = run_nhwc(rows_of(t, s.halo_begin, s.halo_end), pp);
     copy_rows(out, 8 * s.begin, part, 8 * (s.begin - s.halo_begin), 8 * (s.end - s.begin));
   }
   return nn::to_nchw(out);

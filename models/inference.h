@@ -17,6 +17,8 @@
 
 namespace gs::models {
 
+class PingPong;  // the two buffers one pass of a net writes into (inference.cpp)
+
 // One conv layer of the inference nets: reflection pad 1 (or zero pad inside the conv) + conv.
 struct InferenceLayer {
   nn::InferenceConv2d conv;
@@ -31,7 +33,7 @@ class EncoderInference {
   Tensor operator()(const Tensor& x, int64_t strip_pixels = kStripPixels) const;
 
  private:
-  Tensor run_nhwc(const Tensor& x) const;  // [N,H,W,3] -> [N,h,w,C], all at once
+  Tensor run_nhwc(const Tensor& x, PingPong& pp) const;  // [N,H,W,3] -> [N,h,w,C], all at once
   ModelConfig config_;
   std::vector<InferenceLayer> layers_;
 };
@@ -43,7 +45,7 @@ class DecoderInference {
   Tensor operator()(const Tensor& t, int64_t strip_pixels = kStripPixels) const;
 
  private:
-  Tensor run_nhwc(const Tensor& t) const;  // [N,h,w,C] -> [N,8h,8w,3], all at once
+  Tensor run_nhwc(const Tensor& t, PingPong& pp) const;  // [N,h,w,C] -> [N,8h,8w,3], all at once
   ModelConfig config_;
   std::vector<InferenceLayer> layers_;
 };

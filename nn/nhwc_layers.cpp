@@ -60,6 +60,14 @@ std::vector<Tap> bilinear_taps(int64_t n_in) {
 
 }  // namespace
 
+Tensor output_or_new(Tensor out, const Shape& shape, const char* what) {
+  if (!out.defined()) return Tensor::empty(shape);
+  if (out.shape() != shape || !out.is_contiguous())
+    throw std::invalid_argument(std::string(what) + ": the output must be a contiguous " + shape_str(shape) +
+                                " tensor, got " + shape_str(out.shape()) + (out.is_contiguous() ? "" : " (a strided view)"));
+  return out;
+}
+
 Tensor to_nhwc(const Tensor& x_in) {
   if (x_in.dim() != 4) throw std::invalid_argument("to_nhwc: x must be [N,C,H,W], got " + shape_str(x_in.shape()));
   const Tensor x = x_in.contiguous();
@@ -78,13 +86,13 @@ Tensor to_nchw(const Tensor& x) {
 }
 
 // [N,H,W,C] -> [N,H+2p,W+2p,C]: whole rows of W*C floats, then p mirrored pixels on each side.
-Tensor reflection_pad_nhwc(const Tensor& x, int p) {
+Tensor reflection_pad_nhwc(const Tensor& x, int p, Tensor out_buffer) {
   const Map m = nhwc_of(x, "reflection_pad_nhwc");
   if (p < 0 || p >= m.h || p >= m.w)
     throw std::invalid_argument("reflection_pad_nhwc: x " + shape_str(x.shape()) + " cannot be reflect-padded by " +
                                 std::to_string(p));
   const int64_t ho = m.h + 2 * p, wo = m.w + 2 * p, px = m.c;
-  Tensor y = Tensor::empty({m.n, ho, wo, m.c});
+  Tensor y = output_or_new(out_buffer, {m.n, ho, wo, m.c}, "reflection_pad_nhwc");
   const float* xp = x.data();
   float* yp = y.data();
 #pragma omp parallel for schedule(static)
@@ -103,10 +111,10 @@ Tensor reflection_pad_nhwc(const Tensor& x, int p) {
 
 // [N,H,W,C] -> [N,ceil(H/2),ceil(W/2),C]; a partial window compares its pixels with themselves,
 // which changes nothing (as in the NCHW kernel).
-Tensor max_pool2x2_ceil_nhwc(const Tensor& x) {
+Tensor max_pool2x2_ceil_nhwc(const Tensor& x, Tensor out_buffer) {
   const Map m = nhwc_of(x, "max_pool2x2_ceil_nhwc");
   const int64_t ho = (m.h + 1) / 2, wo = (m.w + 1) / 2, c = m.c;
-  Tensor y = Tensor::empty({m.n, ho, wo, c});
+  Tensor y = output_or_new(out_buffer, {m.n, ho, wo, c}, "max_pool2x2_ceil_nhwc");
   const float* xp = x.data();
   float* yp = y.data();
 #pragma omp parallel for schedule(static)
@@ -126,10 +134,10 @@ Tensor max_pool2x2_ceil_nhwc(const Tensor& x) {
   return y;
 }
 
-Tensor upsample2x_nhwc(const Tensor& x, Upsample mode) {
+Tensor upsample2x_nhwc(const Tensor& x, Upsample mode, Tensor out_buffer) {
   const Map m = nhwc_of(x, "upsample2x_nhwc");
   const int64_t ho = 2 * m.h, wo = 2 * m.w, c = m.c;
-  Tensor y = Tensor::empty({m.n, ho, wo, c});
+  Tensor y = output_or_new(out_buffer, {m.n, ho, wo, c}, "upsample2x_nhwc");
   const float* xp = x.data();
   float* yp = y.data();
   if (mode == Upsample::nearest) {

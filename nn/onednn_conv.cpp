@@ -12,6 +12,8 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "nn/nhwc_layers.h"
+
 namespace gs::nn {
 
 namespace {
@@ -332,17 +334,24 @@ InferenceConv2d::InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dPara
   impl_->relu = relu;
 }
 
-Tensor InferenceConv2d::operator()(const Tensor& x) const {
+Shape InferenceConv2d::out_shape(const Shape& x) const {
+  const Impl& m = *impl_;
+  if (x.size() != 4) throw std::invalid_argument("InferenceConv2d: x must be [N,H,W,C], got " + shape_str(x));
+  const Shape y = conv2d_out_shape({x[0], x[3], x[1], x[2]}, m.w.shape(), m.bias.defined() ? m.bias.shape() : Shape{},
+                                   m.p, "InferenceConv2d");
+  return {y[0], y[2], y[3], y[1]};
+}
+
+Tensor InferenceConv2d::operator()(const Tensor& x, Tensor out_buffer) const {
   Impl& m = *impl_;
   if (x.dim() != 4 || !x.is_contiguous())
     throw std::invalid_argument("InferenceConv2d: x must be a contiguous [N,H,W,C] map, got " + shape_str(x.shape()));
   const Shape x_nchw{x.size(0), x.size(3), x.size(1), x.size(2)};
   const bool has_bias = m.bias.defined();
-  const Shape y = conv2d_out_shape(x_nchw, m.w.shape(), has_bias ? m.bias.shape() : Shape{}, m.p, "InferenceConv2d");
-  const Shape y_nhwc{y[0], y[2], y[3], y[1]};
-  if (is_empty(x_nchw, y)) return Tensor::zeros(y_nhwc);
+  const Shape y_nhwc = out_shape(x.shape());
+  Tensor out = output_or_new(out_buffer, y_nhwc, "InferenceConv2d");
+  if (is_empty(x_nchw, {y_nhwc[0], y_nhwc[3], y_nhwc[1], y_nhwc[2]})) return out.fill_(0.f);
   const Plan& plan = plan_for(make_key(Kind::forward_nhwc, x_nchw, m.w.shape(), m.p, has_bias, m.relu));
-  Tensor out = Tensor::empty(y_nhwc);
   std::vector<float*> buffers{const_cast<float*>(x.data()), m.w.data()};
   if (has_bias) buffers.push_back(m.bias.data());
   buffers.push_back(out.data());

@@ -66,7 +66,9 @@ class InferenceConv2d {
  public:
   // w: [Co,Ci,k,k], bias: [Co] or undefined; both are read when the object is built.
   InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dParams p = {}, bool relu = false);
-  Tensor operator()(const Tensor& x) const;
+  // Writes into `out` if given (a contiguous [N,Ho,Wo,Co] tensor), else into a fresh one.
+  Tensor operator()(const Tensor& x, Tensor out = {}) const;
+  Shape out_shape(const Shape& x) const;  // [N,H,W,Ci] -> [N,Ho,Wo,Co]; throws on a mismatch
 
  private:
   struct Impl;

@@ -23,6 +23,7 @@ struct CaseResult {
   double median_s() const;
 };
 
+// name: kind_S (encoder, graph, gnn, adain; any S >= 64, though only bench.py's have a baseline).
 // shared: the ../shared folder (images, weights, fixtures). Throws for an unknown case name.
 CaseResult run_case(const std::string& name, const std::string& shared, int warmups, int reps);
 

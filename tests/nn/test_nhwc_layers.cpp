@@ -70,3 +70,18 @@ TEST_CASE("nhwc: InferenceConv2d equals conv2d_forward (zero pad, ReLU, no bias,
   CHECK_THROWS_AS(conv(Tensor::zeros({1, 8, 8, 5})), std::invalid_argument);           // 5 channels, w has 3
   CHECK_THROWS_AS(conv(Tensor::zeros({1, 8, 8, 3}).slice(2, 0, 4)), std::invalid_argument);  // not contiguous
 }
+
+TEST_CASE("nhwc: kernels write into a given buffer view; a wrong output shape is an error") {
+  Rng rng(4);
+  const Tensor x = nn::to_nhwc(Tensor::randn({1, 8, 9, 7}, rng));
+  Tensor buffer = Tensor::empty({4096});
+  const Tensor padded = nn::reflection_pad_nhwc(x, 1, buffer.slice(0, 0, 11 * 9 * 8).view({1, 11, 9, 8}));
+  CHECK(padded.shares_storage_with(buffer));
+  CHECK(gs::max_abs_diff(padded, nn::reflection_pad_nhwc(x, 1)) == 0.f);
+  const nn::InferenceConv2d conv(Tensor::randn({5, 8, 3, 3}, rng), Tensor::randn({5}, rng), {1, 0}, true);
+  Tensor out = Tensor::empty({1, 9, 7, 5});
+  CHECK(conv(padded, out).shares_storage_with(out));
+  CHECK(gs::max_abs_diff(out, conv(padded)) == 0.f);
+  CHECK_THROWS_AS(nn::max_pool2x2_ceil_nhwc(x, Tensor::empty({1, 4, 4, 8})), std::invalid_argument);  // needs 5 x 4
+  CHECK_THROWS_AS(conv(padded, Tensor::empty({1, 9, 7, 4})), std::invalid_argument);
+}
