@@ -166,29 +166,14 @@ const Plan& plan_for(const Key& k) {
   return it->second;  // std::map never moves its elements
 }
 
-// Buffers in oneDNN's layouts for the arguments that need a reorder, reused by every call: a fresh
-// buffer costs a page fault and a page clear per 4 KB on first touch, which for large maps takes as
-// long as the reorder itself. One buffer per argument position, grown to the largest size seen up
-// to kKeepBytes (a training batch of 4 at 256x256 needs 68 MB); a larger argument gets a buffer for
-// that call only, so that one big image does not pin its buffers for the life of the process.
-// (Inference on large images uses the NHWC path, which needs no such buffers.) Calls are
-// serialised by g_run_mutex, so one set is enough.
-constexpr size_t kKeepBytes = size_t{128} << 20;
+// Arguments whose layout differs from ours get a buffer in oneDNN's layout for the call. It is not
+// kept: freed, it goes back to the heap, where the next call's buffer of that size finds it without
+// page faults (tensor/allocator.h), and nothing stays pinned after a large image. Calls are
+// serialised by g_run_mutex (one stream; each call already uses every core).
 std::mutex g_run_mutex;
-std::vector<std::unique_ptr<Storage>> g_workspace;
 
 std::unique_ptr<Storage> storage_for(size_t bytes) {
   return std::make_unique<Storage>(static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float)));
-}
-
-float* workspace(size_t slot, size_t bytes, std::vector<std::unique_ptr<Storage>>& for_this_call) {
-  if (bytes > kKeepBytes) return for_this_call.emplace_back(storage_for(bytes))->data();
-  if (g_workspace.size() <= slot) g_workspace.resize(slot + 1);
-  if (!g_workspace[slot] || static_cast<size_t>(g_workspace[slot]->size()) * sizeof(float) < bytes) {
-    g_workspace[slot].reset();  // free the old buffer before taking a larger one
-    g_workspace[slot] = storage_for(bytes);
-  }
-  return g_workspace[slot]->data();
 }
 
 // Runs the plan on dense float buffers given in the order of plan.args, each in our layout
@@ -207,7 +192,7 @@ void run_locked(const Plan& plan, const std::vector<float*>& buffers, const std:
       args.emplace(a.id, user);
       continue;
     }
-    memory inner(a.inner, engine, workspace(i, a.inner.get_size(), temporaries));
+    memory inner(a.inner, engine, temporaries.emplace_back(storage_for(a.inner.get_size()))->data());
     if (a.output) {
       pending_outputs.push_back({&a, user});
     } else {

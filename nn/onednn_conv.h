@@ -13,9 +13,9 @@
 // forward_inference (no gradient will be asked for: oneDNN may skip work kept for backward),
 // forward_training, backward_data and backward_weights; the two backward kinds are created with the
 // forward_training descriptor of the same shapes as their hint, as oneDNN requires. The cache holds
-// no tensor data, only code and layouts, and is guarded by a mutex. Besides, the buffers that hold
-// reordered arguments are kept and reused (a workspace that grows to the largest conv seen, about
-// 140 MB at 512x512): fresh ones would page-fault on every call.
+// no tensor data, only code and layouts, and is guarded by a mutex. The buffers that hold reordered
+// arguments live for one call; the heap hands the same memory to the next call without page faults
+// (tensor/allocator.h), and nothing stays allocated after a large image.
 //
 // Threads: one global engine and stream. Debian's oneDNN is built with the OpenMP runtime, so its
 // kernels run on the same OpenMP threads as ours (OMP_NUM_THREADS applies to both). Calls from
