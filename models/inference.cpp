@@ -46,7 +46,8 @@ Tensor apply(const InferenceLayer& l, const Tensor& h_in, nn::Upsample mode, Pin
   h = l.conv(h, step(l.conv.out_shape(h.shape()), last && !resample));
   if (l.pool_after)
     h = nn::max_pool2x2_ceil_nhwc(h, step({h.size(0), (h.size(1) + 1) / 2, (h.size(2) + 1) / 2, h.size(3)}, last));
-  if (l.upsample_after) h = nn::upsample2x_nhwc(h, mode, step({h.size(0), 2 * h.size(1), 2 * h.size(2), h.size(3)}, last));
+  if (l.upsample_after)
+    h = nn::upsample2x_nhwc(h, mode, step({h.size(0), 2 * h.size(1), 2 * h.size(2), h.size(3)}, last));
   return h;
 }
 
@@ -76,7 +77,8 @@ EncoderInference::EncoderInference(const nn::Module& p, const ModelConfig& confi
 
 Tensor EncoderInference::run_nhwc(const Tensor& x, PingPong& pp) const {
   Tensor h = x;
-  for (size_t i = 0; i < layers_.size(); ++i) h = apply(layers_[i], h, nn::Upsample::nearest, pp, i + 1 == layers_.size());
+  for (size_t i = 0; i < layers_.size(); ++i)
+    h = apply(layers_[i], h, nn::Upsample::nearest, pp, i + 1 == layers_.size());
   return h;
 }
 

@@ -64,7 +64,8 @@ Tensor output_or_new(Tensor out, const Shape& shape, const char* what) {
   if (!out.defined()) return Tensor::empty(shape);
   if (out.shape() != shape || !out.is_contiguous())
     throw std::invalid_argument(std::string(what) + ": the output must be a contiguous " + shape_str(shape) +
-                                " tensor, got " + shape_str(out.shape()) + (out.is_contiguous() ? "" : " (a strided view)"));
+                                " tensor, got " + shape_str(out.shape()) +
+                                (out.is_contiguous() ? "" : " (a strided view)"));
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "nn/onednn_conv.h"
 
+#include <algorithm>
 #include <array>
 #include <compare>
 #include <map>
@@ -108,16 +109,27 @@ dnnl::convolution_forward::primitive_desc make_forward_pd(const Key& k, dnnl::pr
   return dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
 }
 
+// Every image size brings new shapes (and strips of large images a few more), so the caches are
+// bounded: past kMaxPlans the least recently used plan is dropped (a plan in use stays alive
+// through its shared_ptr), and the training descriptors, only hints, are dropped all at once.
+constexpr size_t kMaxPlans = 512;
+struct CachedPlan {
+  std::shared_ptr<const Plan> plan;
+  uint64_t last_use;
+};
 std::mutex g_mutex;
-std::map<Key, Plan> g_plans;
+std::map<Key, CachedPlan> g_plans;
+uint64_t g_clock = 0;
 // forward_training descriptors, also used as hints by the backward kinds (no primitive needed).
 std::map<Key, dnnl::convolution_forward::primitive_desc> g_training_pds;
 
-const dnnl::convolution_forward::primitive_desc& training_pd(Key k) {
+dnnl::convolution_forward::primitive_desc training_pd(Key k) {
   k.kind = Kind::forward_training;
   auto it = g_training_pds.find(k);
-  if (it == g_training_pds.end())
+  if (it == g_training_pds.end()) {
+    if (g_training_pds.size() >= kMaxPlans) g_training_pds.clear();
     it = g_training_pds.emplace(k, make_forward_pd(k, dnnl::prop_kind::forward_training)).first;
+  }
   return it->second;
 }
 
@@ -159,11 +171,18 @@ Plan build_plan(const Key& k) {
   throw std::logic_error("conv2d: unknown primitive kind");
 }
 
-const Plan& plan_for(const Key& k) {
+std::shared_ptr<const Plan> plan_for(const Key& k) {
   std::lock_guard<std::mutex> lock(g_mutex);
   auto it = g_plans.find(k);
-  if (it == g_plans.end()) it = g_plans.emplace(k, build_plan(k)).first;
-  return it->second;  // std::map never moves its elements
+  if (it == g_plans.end()) {
+    if (g_plans.size() >= kMaxPlans)
+      g_plans.erase(std::min_element(g_plans.begin(), g_plans.end(), [](const auto& a, const auto& b) {
+        return a.second.last_use < b.second.last_use;
+      }));
+    it = g_plans.emplace(k, CachedPlan{std::make_shared<const Plan>(build_plan(k)), 0}).first;
+  }
+  it->second.last_use = ++g_clock;
+  return it->second.plan;
 }
 
 // Arguments whose layout differs from ours get a buffer in oneDNN's layout for the call. It is not
@@ -245,7 +264,8 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& bias, Conv
   Shape y_shape = conv2d_out_shape(x.shape(), w.shape(), has_bias ? bias.shape() : Shape{}, p, "conv2d");
   if (is_empty(x.shape(), y_shape)) return Tensor::zeros(y_shape);
   Kind kind = pass == ConvPass::training ? Kind::forward_training : Kind::forward_inference;
-  const Plan& plan = plan_for(make_key(kind, x.shape(), w.shape(), p, has_bias, fuse_relu));
+  const auto plan_ptr = plan_for(make_key(kind, x.shape(), w.shape(), p, has_bias, fuse_relu));
+  const Plan& plan = *plan_ptr;
   Tensor xc = x.contiguous(), wc = w.contiguous(), bc = has_bias ? bias.contiguous() : Tensor();
   Tensor y = Tensor::empty(y_shape);
   std::vector<float*> buffers{xc.data(), wc.data()};
@@ -261,7 +281,8 @@ Tensor conv2d_backward_data(const Tensor& gy, const Tensor& w, const Shape& x_sh
     throw std::invalid_argument("conv2d_backward_data: gy " + shape_str(gy.shape()) + " for an output of shape " +
                                 shape_str(y_shape) + " (x " + shape_str(x_shape) + ", w " + shape_str(w.shape()) + ")");
   if (is_empty(x_shape, y_shape)) return Tensor::zeros(x_shape);
-  const Plan& plan = plan_for(make_key(Kind::backward_data, x_shape, w.shape(), p, false, false));
+  const auto plan_ptr = plan_for(make_key(Kind::backward_data, x_shape, w.shape(), p, false, false));
+  const Plan& plan = *plan_ptr;
   Tensor gyc = gy.contiguous(), wc = w.contiguous();
   Tensor gx = Tensor::empty(x_shape);
   run(plan, {gyc.data(), wc.data(), gx.data()});
@@ -280,7 +301,8 @@ Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, con
     if (with_bias) grads.bias = Tensor::zeros({w_shape[0]});
     return grads;
   }
-  const Plan& plan = plan_for(make_key(Kind::backward_weights, x.shape(), w_shape, p, with_bias, false));
+  const auto plan_ptr = plan_for(make_key(Kind::backward_weights, x.shape(), w_shape, p, with_bias, false));
+  const Plan& plan = *plan_ptr;
   Tensor xc = x.contiguous(), gyc = gy.contiguous();
   grads.w = Tensor::empty(w_shape);
   std::vector<float*> buffers{xc.data(), gyc.data(), grads.w.data()};
@@ -336,7 +358,8 @@ Tensor InferenceConv2d::operator()(const Tensor& x, Tensor out_buffer) const {
   const Shape y_nhwc = out_shape(x.shape());
   Tensor out = output_or_new(out_buffer, y_nhwc, "InferenceConv2d");
   if (is_empty(x_nchw, {y_nhwc[0], y_nhwc[3], y_nhwc[1], y_nhwc[2]})) return out.fill_(0.f);
-  const Plan& plan = plan_for(make_key(Kind::forward_nhwc, x_nchw, m.w.shape(), m.p, has_bias, m.relu));
+  const auto plan_ptr = plan_for(make_key(Kind::forward_nhwc, x_nchw, m.w.shape(), m.p, has_bias, m.relu));
+  const Plan& plan = *plan_ptr;
   std::vector<float*> buffers{const_cast<float*>(x.data()), m.w.data()};
   if (has_bias) buffers.push_back(m.bias.data());
   buffers.push_back(out.data());

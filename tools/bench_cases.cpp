@@ -55,8 +55,10 @@ class Phases {
     const auto t1 = Clock::now();
     const double s = std::chrono::duration<double>(t1 - t0_).count();
     auto it = std::find_if(times_.begin(), times_.end(), [&](const auto& p) { return p.first == name; });
-    if (it == times_.end()) times_.push_back({name, s});
-    else it->second += s;
+    if (it == times_.end())
+      times_.push_back({name, s});
+    else
+      it->second += s;
     t0_ = t1;
   }
   void clear() { times_.clear(); }
@@ -75,7 +77,8 @@ struct Setup {
 
 std::string need(const std::string& path) {
   std::ifstream probe(path);
-  if (!probe) throw std::runtime_error(path + ": not found (pass --shared DIR, the folder with images/, weights/, fixtures/)");
+  if (!probe)
+    throw std::runtime_error(path + ": not found (pass --shared DIR, the folder with images/, weights/, fixtures/)");
   return path;
 }
 
@@ -83,7 +86,8 @@ models::Stylizer bench_model(const std::string& shared) {
   models::ModelConfig config;
   const data::StateDict enc = data::load_encoder_weights(need(shared + "/weights/vgg_normalised.pth"));
   const data::StateDict dec = data::load_decoder_weights(need(shared + "/weights/decoder.pth"));
-  const data::NamedTensors graph = models::load_graph_params(need(shared + "/fixtures/e2e/gnn_seed1_graph.pth"), config);
+  const data::NamedTensors graph =
+      models::load_graph_params(need(shared + "/fixtures/e2e/gnn_seed1_graph.pth"), config);
   return models::Stylizer(config, models::assemble_params(config, enc, graph, dec, shared + "/weights"));
 }
 
@@ -160,7 +164,8 @@ CaseResult run_case(const std::string& name, const std::string& shared, int warm
   const std::string kind = cut == std::string::npos ? name : name.substr(0, cut);
   const std::string digits = cut == std::string::npos ? "" : name.substr(cut + 1);
   const bool known = kind == "encoder" || kind == "graph" || kind == "gnn" || kind == "adain";
-  if (!known || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || std::stoll(digits) < 64)
+  if (!known || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoll(digits) < 64)
     throw std::invalid_argument("unknown bench case '" + name + "' (encoder_S, graph_S, gnn_S or adain_S, S >= 64)");
   const int64_t size = std::stoll(digits);
 
@@ -229,7 +234,8 @@ CaseResult parse_result_line(const std::string& line) {
   while (words >> word) {
     const size_t eq = word.find('=');
     const std::string key = word.substr(0, eq), value = eq == std::string::npos ? "" : word.substr(eq + 1);
-    if (key == "name") r.name = value;
+    if (key == "name")
+      r.name = value;
     else if (key == "times")
       for (const std::string& t : split(value, ',')) r.times_s.push_back(std::stod(t));
     else if (key == "phases")
@@ -237,9 +243,12 @@ CaseResult parse_result_line(const std::string& line) {
         const size_t colon = p.rfind(':');
         r.phases.push_back({p.substr(0, colon), std::stod(p.substr(colon + 1))});
       }
-    else if (key == "rss") r.peak_rss_mb = std::stod(value);
-    else if (key == "rss_timed") r.peak_rss_timed_mb = std::stod(value);
-    else if (key == "rss_setup") r.rss_setup_mb = std::stod(value);
+    else if (key == "rss")
+      r.peak_rss_mb = std::stod(value);
+    else if (key == "rss_timed")
+      r.peak_rss_timed_mb = std::stod(value);
+    else if (key == "rss_setup")
+      r.rss_setup_mb = std::stod(value);
   }
   if (r.name.empty() || r.times_s.empty()) throw std::runtime_error("bench: incomplete result line: " + line);
   return r;

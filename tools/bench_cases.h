@@ -15,11 +15,11 @@ const std::vector<std::string>& inference_cases();
 
 struct CaseResult {
   std::string name;
-  std::vector<double> times_s;                          // the timed runs, in order
+  std::vector<double> times_s;                         // the timed runs, in order
   std::vector<std::pair<std::string, double>> phases;  // median over the timed runs, in run order
-  double peak_rss_mb = 0;        // VmHWM over the process's whole life (setup included)
-  double peak_rss_timed_mb = 0;  // VmHWM over the timed runs only (reset after the warm-ups)
-  double rss_setup_mb = 0;       // RSS before the first run (weights, inputs, runtime)
+  double peak_rss_mb = 0;                              // VmHWM over the process's whole life (setup included)
+  double peak_rss_timed_mb = 0;                        // VmHWM over the timed runs only (reset after the warm-ups)
+  double rss_setup_mb = 0;                             // RSS before the first run (weights, inputs, runtime)
   double median_s() const;
 };
 

@@ -71,8 +71,10 @@ std::vector<std::string> cases_of(const std::string& group) {
 
 void print_row(const CaseResult& r, const std::optional<BaselineCase>& ref) {
   std::printf("%-12s %9.3f", r.name.c_str(), r.median_s());
-  if (ref) std::printf(" %9.3f %8.1fx", ref->median_s, ref->median_s / r.median_s());
-  else std::printf(" %9s %9s", "-", "-");
+  if (ref)
+    std::printf(" %9.3f %8.1fx", ref->median_s, ref->median_s / r.median_s());
+  else
+    std::printf(" %9s %9s", "-", "-");
   std::printf(" %9.0f", r.peak_rss_mb);
   if (ref) std::printf(" %9.0f %8.2f", ref->peak_rss_mb, r.peak_rss_mb / ref->peak_rss_mb);
   std::printf("\n");
@@ -123,8 +125,9 @@ int run_cases(const std::vector<std::string>& cases, const std::string& baseline
   for (const CaseResult& r : results) any_phases |= !r.phases.empty();
   if (any_phases) std::printf("\nphases, median s (speed-up PyTorch / ours):\n");
   for (const CaseResult& r : results) print_phases(r, baseline.find(r.name));
-  std::printf("\npeak RSS = the case process's whole life (weights and setup included), as bench.py's peak_rss_mb;\n"
-              "timed-runs-only peaks:");
+  std::printf(
+      "\npeak RSS = the case process's whole life (weights and setup included), as bench.py's peak_rss_mb;\n"
+      "timed-runs-only peaks:");
   for (const CaseResult& r : results) std::printf(" %s %.0f", r.name.c_str(), r.peak_rss_timed_mb);
   std::printf(" MB\nload average after: %s\n", first_line_of("/proc/loadavg").c_str());
   return results.size() == cases.size() ? 0 : 1;

@@ -1,13 +1,12 @@
 // The inference encoder and decoder (channels-last, in strips) against the autograd networks they
 // replace when no gradient is needed, and tiled against untiled, on odd-sized images.
-#include "models/inference.h"
-
 #include <doctest/doctest.h>
 
 #include <cmath>
 
 #include "models/decoder.h"
 #include "models/encoder.h"
+#include "models/inference.h"
 #include "tensor/ops.h"
 
 using gs::Rng;
@@ -66,7 +65,8 @@ TEST_CASE("inference encoder: equals the autograd encoder; strips equal the whol
     // 8 * 45 * 13 pixels: strips of 13 - 2 * 4 = 5 delivered rows, 6 strips (the last one partial).
     const int64_t pixels = 8 * 45 * 13;
     CHECK(gs::models::plan_strips(26, gs::models::strip_rows(45, gs::models::kEncoderHalo, pixels),
-                                  gs::models::kEncoderHalo).size() == 6);
+                                  gs::models::kEncoderHalo)
+              .size() == 6);
     const Tensor tiled = encoder(x, pixels);
     MESSAGE("encoder: tiled vs whole max rel diff " << relative_diff(tiled, whole));
     CHECK(relative_diff(tiled, whole) < 1e-6f);

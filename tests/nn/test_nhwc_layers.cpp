@@ -1,10 +1,9 @@
 // The channels-last inference layers against the NCHW layers they stand in for: same values,
 // bit for bit (same arithmetic, same oneDNN kernels), at odd sizes.
-#include "nn/nhwc_layers.h"
-
 #include <doctest/doctest.h>
 
 #include "nn/conv2d.h"
+#include "nn/nhwc_layers.h"
 #include "nn/onednn_conv.h"
 #include "tensor/ops.h"
 
@@ -67,7 +66,7 @@ TEST_CASE("nhwc: InferenceConv2d equals conv2d_forward (zero pad, ReLU, no bias,
                                nn::conv2d_forward(x2, w, b, {1, pad}, nn::ConvPass::inference, relu)) == 0.f);
       }
   const nn::InferenceConv2d conv(Tensor::zeros({4, 3, 3, 3}), Tensor(), {1, 0}, false);
-  CHECK_THROWS_AS(conv(Tensor::zeros({1, 8, 8, 5})), std::invalid_argument);           // 5 channels, w has 3
+  CHECK_THROWS_AS(conv(Tensor::zeros({1, 8, 8, 5})), std::invalid_argument);                 // 5 channels, w has 3
   CHECK_THROWS_AS(conv(Tensor::zeros({1, 8, 8, 3}).slice(2, 0, 4)), std::invalid_argument);  // not contiguous
 }
 

@@ -1,8 +1,7 @@
 // The malloc settings of tensor/allocator.h (tests/main.cpp applies them to the whole suite).
-#include "tensor/allocator.h"
-
 #include <doctest/doctest.h>
 
+#include "tensor/allocator.h"
 #include "tensor/ops.h"
 
 TEST_CASE("allocator: glibc accepts the settings; large tensors allocated and freed in turn keep their values") {
