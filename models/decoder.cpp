@@ -2,12 +2,19 @@
 
 #include <stdexcept>
 
+#include "models/encoder.h"
+#include "models/inference.h"
 #include "nn/conv2d.h"
 #include "nn/image_layers.h"
 
 namespace gs::models {
 
 ag::Variable decode(const nn::Module& p, const ModelConfig& config, const ag::Variable& t) {
+  if (!needs_graph(p, "decoder.", t)) return ag::Variable(DecoderInference(p, config)(t.value()));
+  return decode_layers(p, config, t);
+}
+
+ag::Variable decode_layers(const nn::Module& p, const ModelConfig& config, const ag::Variable& t) {
   if (t.dim() != 4 || t.size(1) != config.channels())
     throw std::invalid_argument("decoder input must be [N," + std::to_string(config.channels()) + ",h,w], got " +
                                 shape_str(t.shape()));

@@ -7,7 +7,11 @@
 
 namespace gs::models {
 
-// t: [N,C,h,w] -> [N,3,8h,8w], not clamped (clamping happens only when writing an image).
+// t: [N,C,h,w] -> [N,3,8h,8w], not clamped (clamping happens only when writing an image). Without
+// a gradient to record this runs models/inference.h's decoder (the same numbers, in strips on
+// large images).
 ag::Variable decode(const nn::Module& params, const ModelConfig& config, const ag::Variable& t);
+// The same as autograd ops, whatever the grad mode (what decode runs when a gradient may be asked for).
+ag::Variable decode_layers(const nn::Module& params, const ModelConfig& config, const ag::Variable& t);
 
 }  // namespace gs::models

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "autograd/ops.h"
+#include "models/inference.h"
 #include "nn/conv2d.h"
 #include "nn/image_layers.h"
 
@@ -59,7 +60,16 @@ std::vector<ag::Variable> encode(const nn::Module& p, const ModelConfig& config,
   return out;
 }
 
+bool needs_graph(const nn::Module& params, const std::string& prefix, const ag::Variable& x) {
+  if (!ag::grad_enabled()) return false;
+  if (x.requires_grad()) return true;
+  for (const nn::Parameter& p : params.parameters())
+    if (p.name.rfind(prefix, 0) == 0 && p.var.requires_grad()) return true;
+  return false;
+}
+
 ag::Variable encode_relu4_1(const nn::Module& params, const ModelConfig& config, const ag::Variable& x) {
+  if (!needs_graph(params, "encoder.", x)) return ag::Variable(EncoderInference(params, config)(x.value()));
   return encode(params, config, x, {4})[0];
 }
 

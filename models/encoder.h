@@ -4,6 +4,7 @@
 // Both use 2x2 ceil-mode max-pools, so odd image sizes round up (torchvision's own pools floor; the
 // two agree whenever the sides are multiples of 8).
 #pragma once
+#include <string>
 #include <vector>
 
 #include "autograd/variable.h"
@@ -17,7 +18,12 @@ namespace gs::models {
 std::vector<ag::Variable> encode(const nn::Module& params, const ModelConfig& config, const ag::Variable& x,
                                  const std::vector<int>& layers);
 
-// x: [N,3,H,W] -> relu4_1 [N,C,ceil(H/8),ceil(W/8)]
+// x: [N,3,H,W] -> relu4_1 [N,C,ceil(H/8),ceil(W/8)]. When no gradient can be asked for (grad mode
+// off, or neither x nor an encoder weight requires one) this runs models/inference.h's encoder:
+// the same numbers, faster, and in strips on large images.
 ag::Variable encode_relu4_1(const nn::Module& params, const ModelConfig& config, const ag::Variable& x);
+
+// Whether an op on x with the parameters named prefix* must record the autograd graph.
+bool needs_graph(const nn::Module& params, const std::string& prefix, const ag::Variable& x);
 
 }  // namespace gs::models

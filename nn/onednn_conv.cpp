@@ -1,5 +1,6 @@
 #include "nn/onednn_conv.h"
 
+#include <algorithm>
 #include <array>
 #include <compare>
 #include <map>
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
+
+#include "nn/nhwc_layers.h"
 
 namespace gs::nn {
 
@@ -30,7 +33,9 @@ dnnl::stream& cpu_stream() {
 }
 
 // Everything that decides which primitive runs.
-enum class Kind { forward_inference, forward_training, backward_data, backward_weights };
+// forward_nhwc: inference on channels-last activations, with weights laid out by the caller once
+// (InferenceConv2d); the other kinds take NCHW activations and OIHW weights.
+enum class Kind { forward_inference, forward_training, backward_data, backward_weights, forward_nhwc };
 struct Key {
   Kind kind;
   std::array<int64_t, 4> x, w;
@@ -53,8 +58,8 @@ struct Plan {
   std::vector<Arg> args;
 };
 
-memory::desc plain_md(const memory::dims& dims) {
-  tag t = dims.size() == 4 ? tag::nchw : tag::x;  // OIHW has the same strides as NCHW
+memory::desc plain_md(const memory::dims& dims, bool channels_last = false) {
+  tag t = dims.size() == 4 ? (channels_last ? tag::nhwc : tag::nchw) : tag::x;  // OIHW has NCHW's strides
   return memory::desc(dims, memory::data_type::f32, t);
 }
 memory::desc any_md(const memory::dims& dims) { return memory::desc(dims, memory::data_type::f32, tag::any); }
@@ -68,12 +73,14 @@ memory::dims w_dims(const Key& k) { return {k.w.begin(), k.w.end()}; }
 memory::dims b_dims(const Key& k) { return {k.w[0]}; }
 
 // Reads each argument's layout from the descriptor and prepares the reorders it needs.
+// With channels_last, the activations (src, dst) are NHWC on our side.
 Plan make_plan(const dnnl::primitive_desc_base& pd, dnnl::primitive primitive,
                const std::vector<std::pair<int, memory::dims>>& inputs,
-               const std::vector<std::pair<int, memory::dims>>& outputs) {
+               const std::vector<std::pair<int, memory::dims>>& outputs, bool channels_last = false) {
   Plan plan{std::move(primitive), {}};
   auto add = [&](int id, const memory::dims& dims, bool output) {
-    Arg a{id, output, plain_md(dims), pd.query_md(dnnl::query::exec_arg_md, id), {}};
+    const bool activation = id == DNNL_ARG_SRC || id == DNNL_ARG_DST;
+    Arg a{id, output, plain_md(dims, channels_last && activation), pd.query_md(dnnl::query::exec_arg_md, id), {}};
     if (a.needs_reorder()) {
       auto& e = cpu_engine();
       a.reorder = output ? dnnl::reorder(dnnl::reorder::primitive_desc(e, a.inner, e, a.user))
@@ -102,16 +109,27 @@ dnnl::convolution_forward::primitive_desc make_forward_pd(const Key& k, dnnl::pr
   return dnnl::convolution_forward::primitive_desc(desc, attr, cpu_engine());
 }
 
+// Every image size brings new shapes (and strips of large images a few more), so the caches are
+// bounded: past kMaxPlans the least recently used plan is dropped (a plan in use stays alive
+// through its shared_ptr), and the training descriptors, only hints, are dropped all at once.
+constexpr size_t kMaxPlans = 512;
+struct CachedPlan {
+  std::shared_ptr<const Plan> plan;
+  uint64_t last_use;
+};
 std::mutex g_mutex;
-std::map<Key, Plan> g_plans;
+std::map<Key, CachedPlan> g_plans;
+uint64_t g_clock = 0;
 // forward_training descriptors, also used as hints by the backward kinds (no primitive needed).
 std::map<Key, dnnl::convolution_forward::primitive_desc> g_training_pds;
 
-const dnnl::convolution_forward::primitive_desc& training_pd(Key k) {
+dnnl::convolution_forward::primitive_desc training_pd(Key k) {
   k.kind = Kind::forward_training;
   auto it = g_training_pds.find(k);
-  if (it == g_training_pds.end())
+  if (it == g_training_pds.end()) {
+    if (g_training_pds.size() >= kMaxPlans) g_training_pds.clear();
     it = g_training_pds.emplace(k, make_forward_pd(k, dnnl::prop_kind::forward_training)).first;
+  }
   return it->second;
 }
 
@@ -120,12 +138,14 @@ Plan build_plan(const Key& k) {
   auto algo = dnnl::algorithm::convolution_direct;
   switch (k.kind) {
     case Kind::forward_inference:
-    case Kind::forward_training: {
+    case Kind::forward_training:
+    case Kind::forward_nhwc: {
       auto pd =
           k.kind == Kind::forward_training ? training_pd(k) : make_forward_pd(k, dnnl::prop_kind::forward_inference);
       std::vector<std::pair<int, memory::dims>> in{{DNNL_ARG_SRC, x_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}};
       if (k.bias) in.push_back({DNNL_ARG_BIAS, b_dims(k)});
-      return make_plan(pd, dnnl::convolution_forward(pd), in, {{DNNL_ARG_DST, y_dims(k)}});
+      return make_plan(pd, dnnl::convolution_forward(pd), in, {{DNNL_ARG_DST, y_dims(k)}},
+                       k.kind == Kind::forward_nhwc);
     }
     case Kind::backward_data: {  // keyed without bias: the hint is the plain forward of these shapes
       dnnl::convolution_backward_data::desc desc(algo, any_md(x_dims(k)), any_md(w_dims(k)), any_md(y_dims(k)), strides,
@@ -151,46 +171,47 @@ Plan build_plan(const Key& k) {
   throw std::logic_error("conv2d: unknown primitive kind");
 }
 
-const Plan& plan_for(const Key& k) {
+std::shared_ptr<const Plan> plan_for(const Key& k) {
   std::lock_guard<std::mutex> lock(g_mutex);
   auto it = g_plans.find(k);
-  if (it == g_plans.end()) it = g_plans.emplace(k, build_plan(k)).first;
-  return it->second;  // std::map never moves its elements
-}
-
-// Buffers in oneDNN's layouts for the arguments that need a reorder, reused by every call: a fresh
-// buffer costs a page fault and a page clear per 4 KB on first touch, which for the encoder's large
-// maps takes as long as the reorder itself. One buffer per argument position, grown to the largest
-// size seen (about 140 MB at 512x512: the input and output of the first 64-channel conv); calls
-// are serialised by g_run_mutex, so one set is enough.
-std::mutex g_run_mutex;
-std::vector<std::unique_ptr<Storage>> g_workspace;
-
-float* workspace(size_t slot, size_t bytes) {
-  const int64_t floats = static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float));
-  if (g_workspace.size() <= slot) g_workspace.resize(slot + 1);
-  if (!g_workspace[slot] || g_workspace[slot]->size() < floats) {
-    g_workspace[slot].reset();  // free the old buffer before taking a larger one
-    g_workspace[slot] = std::make_unique<Storage>(floats);
+  if (it == g_plans.end()) {
+    if (g_plans.size() >= kMaxPlans)
+      g_plans.erase(std::min_element(g_plans.begin(), g_plans.end(), [](const auto& a, const auto& b) {
+        return a.second.last_use < b.second.last_use;
+      }));
+    it = g_plans.emplace(k, CachedPlan{std::make_shared<const Plan>(build_plan(k)), 0}).first;
   }
-  return g_workspace[slot]->data();
+  it->second.last_use = ++g_clock;
+  return it->second.plan;
 }
 
-// Runs the plan on dense float buffers given in the order of plan.args.
-void run(const Plan& plan, const std::vector<float*>& buffers) {
-  std::lock_guard<std::mutex> lock(g_run_mutex);
+// Arguments whose layout differs from ours get a buffer in oneDNN's layout for the call. It is not
+// kept: freed, it goes back to the heap, where the next call's buffer of that size finds it without
+// page faults (tensor/allocator.h), and nothing stays pinned after a large image. Calls are
+// serialised by g_run_mutex (one stream; each call already uses every core).
+std::mutex g_run_mutex;
+
+std::unique_ptr<Storage> storage_for(size_t bytes) {
+  return std::make_unique<Storage>(static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float)));
+}
+
+// Runs the plan on dense float buffers given in the order of plan.args, each in our layout
+// (arg.user) or, where laid_out[i] is set, already in the primitive's (arg.inner). Needs g_run_mutex.
+void run_locked(const Plan& plan, const std::vector<float*>& buffers, const std::vector<bool>& laid_out = {}) {
   auto& engine = cpu_engine();
   auto& stream = cpu_stream();
   std::unordered_map<int, memory> args;
   std::vector<std::pair<const Arg*, memory>> pending_outputs;  // (arg, user memory) to reorder into
+  std::vector<std::unique_ptr<Storage>> temporaries;
   for (size_t i = 0; i < plan.args.size(); ++i) {
     const Arg& a = plan.args[i];
-    memory user(a.user, engine, buffers[i]);
-    if (!a.needs_reorder()) {
+    const bool inner_given = i < laid_out.size() && laid_out[i];
+    memory user(inner_given ? a.inner : a.user, engine, buffers[i]);
+    if (!a.needs_reorder() || inner_given) {
       args.emplace(a.id, user);
       continue;
     }
-    memory inner(a.inner, engine, workspace(i, a.inner.get_size()));
+    memory inner(a.inner, engine, temporaries.emplace_back(storage_for(a.inner.get_size()))->data());
     if (a.output) {
       pending_outputs.push_back({&a, user});
     } else {
@@ -202,6 +223,11 @@ void run(const Plan& plan, const std::vector<float*>& buffers) {
   for (auto& [a, user] : pending_outputs)
     a->reorder.execute(stream, {{DNNL_ARG_FROM, args.at(a->id)}, {DNNL_ARG_TO, user}});
   stream.wait();
+}
+
+void run(const Plan& plan, const std::vector<float*>& buffers) {
+  std::lock_guard<std::mutex> lock(g_run_mutex);
+  run_locked(plan, buffers);
 }
 
 Key make_key(Kind kind, const Shape& x, const Shape& w, Conv2dParams p, bool bias, bool relu) {
@@ -238,7 +264,8 @@ Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& bias, Conv
   Shape y_shape = conv2d_out_shape(x.shape(), w.shape(), has_bias ? bias.shape() : Shape{}, p, "conv2d");
   if (is_empty(x.shape(), y_shape)) return Tensor::zeros(y_shape);
   Kind kind = pass == ConvPass::training ? Kind::forward_training : Kind::forward_inference;
-  const Plan& plan = plan_for(make_key(kind, x.shape(), w.shape(), p, has_bias, fuse_relu));
+  const auto plan_ptr = plan_for(make_key(kind, x.shape(), w.shape(), p, has_bias, fuse_relu));
+  const Plan& plan = *plan_ptr;
   Tensor xc = x.contiguous(), wc = w.contiguous(), bc = has_bias ? bias.contiguous() : Tensor();
   Tensor y = Tensor::empty(y_shape);
   std::vector<float*> buffers{xc.data(), wc.data()};
@@ -254,7 +281,8 @@ Tensor conv2d_backward_data(const Tensor& gy, const Tensor& w, const Shape& x_sh
     throw std::invalid_argument("conv2d_backward_data: gy " + shape_str(gy.shape()) + " for an output of shape " +
                                 shape_str(y_shape) + " (x " + shape_str(x_shape) + ", w " + shape_str(w.shape()) + ")");
   if (is_empty(x_shape, y_shape)) return Tensor::zeros(x_shape);
-  const Plan& plan = plan_for(make_key(Kind::backward_data, x_shape, w.shape(), p, false, false));
+  const auto plan_ptr = plan_for(make_key(Kind::backward_data, x_shape, w.shape(), p, false, false));
+  const Plan& plan = *plan_ptr;
   Tensor gyc = gy.contiguous(), wc = w.contiguous();
   Tensor gx = Tensor::empty(x_shape);
   run(plan, {gyc.data(), wc.data(), gx.data()});
@@ -273,7 +301,8 @@ Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, con
     if (with_bias) grads.bias = Tensor::zeros({w_shape[0]});
     return grads;
   }
-  const Plan& plan = plan_for(make_key(Kind::backward_weights, x.shape(), w_shape, p, with_bias, false));
+  const auto plan_ptr = plan_for(make_key(Kind::backward_weights, x.shape(), w_shape, p, with_bias, false));
+  const Plan& plan = *plan_ptr;
   Tensor xc = x.contiguous(), gyc = gy.contiguous();
   grads.w = Tensor::empty(w_shape);
   std::vector<float*> buffers{xc.data(), gyc.data(), grads.w.data()};
@@ -283,6 +312,65 @@ Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, con
   }
   run(plan, buffers);
   return grads;
+}
+
+struct InferenceConv2d::Impl {
+  Tensor w, bias;  // OIHW, [Co] or undefined
+  Conv2dParams p;
+  bool relu;
+  // The weights in each layout a primitive asked for (one, unless shapes pick other kernels).
+  std::vector<std::pair<memory::desc, std::unique_ptr<Storage>>> laid_out;
+
+  float* weights_in(const Arg& a) {  // needs g_run_mutex
+    for (auto& [md, storage] : laid_out)
+      if (md == a.inner) return storage->data();
+    auto& stream = cpu_stream();
+    std::unique_ptr<Storage> s = storage_for(a.inner.get_size());
+    a.reorder.execute(stream, {{DNNL_ARG_FROM, memory(a.user, cpu_engine(), w.data())},
+                               {DNNL_ARG_TO, memory(a.inner, cpu_engine(), s->data())}});
+    stream.wait();
+    return laid_out.emplace_back(a.inner, std::move(s)).second->data();
+  }
+};
+
+InferenceConv2d::InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dParams p, bool relu)
+    : impl_(std::make_shared<Impl>()) {
+  impl_->w = w.contiguous();
+  impl_->bias = bias.defined() ? bias.contiguous() : Tensor();
+  impl_->p = p;
+  impl_->relu = relu;
+}
+
+Shape InferenceConv2d::out_shape(const Shape& x) const {
+  const Impl& m = *impl_;
+  if (x.size() != 4) throw std::invalid_argument("InferenceConv2d: x must be [N,H,W,C], got " + shape_str(x));
+  const Shape y = conv2d_out_shape({x[0], x[3], x[1], x[2]}, m.w.shape(), m.bias.defined() ? m.bias.shape() : Shape{},
+                                   m.p, "InferenceConv2d");
+  return {y[0], y[2], y[3], y[1]};
+}
+
+Tensor InferenceConv2d::operator()(const Tensor& x, Tensor out_buffer) const {
+  Impl& m = *impl_;
+  if (x.dim() != 4 || !x.is_contiguous())
+    throw std::invalid_argument("InferenceConv2d: x must be a contiguous [N,H,W,C] map, got " + shape_str(x.shape()));
+  const Shape x_nchw{x.size(0), x.size(3), x.size(1), x.size(2)};
+  const bool has_bias = m.bias.defined();
+  const Shape y_nhwc = out_shape(x.shape());
+  Tensor out = output_or_new(out_buffer, y_nhwc, "InferenceConv2d");
+  if (is_empty(x_nchw, {y_nhwc[0], y_nhwc[3], y_nhwc[1], y_nhwc[2]})) return out.fill_(0.f);
+  const auto plan_ptr = plan_for(make_key(Kind::forward_nhwc, x_nchw, m.w.shape(), m.p, has_bias, m.relu));
+  const Plan& plan = *plan_ptr;
+  std::vector<float*> buffers{const_cast<float*>(x.data()), m.w.data()};
+  if (has_bias) buffers.push_back(m.bias.data());
+  buffers.push_back(out.data());
+  std::lock_guard<std::mutex> lock(g_run_mutex);
+  std::vector<bool> laid_out(plan.args.size(), false);
+  if (plan.args[1].needs_reorder()) {  // args are in input order: src, weights, ...
+    buffers[1] = m.weights_in(plan.args[1]);
+    laid_out[1] = true;
+  }
+  run_locked(plan, buffers, laid_out);
+  return out;
 }
 
 size_t conv2d_cache_size() {

@@ -1,5 +1,6 @@
-// 2-D convolution on plain tensors through oneDNN: forward, backward-data and backward-weights.
-// Tensors stay NCHW (activations) and OIHW (weights); convolution is cross-correlation with zero
+// 2-D convolution on plain tensors through oneDNN: forward, backward-data and backward-weights on
+// NCHW activations and OIHW weights, and an inference-only forward on NHWC activations
+// (InferenceConv2d, below). Convolution is cross-correlation with zero
 // padding, square kernels of any size, one stride for both axes.
 //
 // What is cached, and why. oneDNN splits a convolution into a primitive descriptor (the search for
@@ -12,9 +13,9 @@
 // forward_inference (no gradient will be asked for: oneDNN may skip work kept for backward),
 // forward_training, backward_data and backward_weights; the two backward kinds are created with the
 // forward_training descriptor of the same shapes as their hint, as oneDNN requires. The cache holds
-// no tensor data, only code and layouts, and is guarded by a mutex. Besides, the buffers that hold
-// reordered arguments are kept and reused (a workspace that grows to the largest conv seen, about
-// 140 MB at 512x512): fresh ones would page-fault on every call.
+// no tensor data, only code and layouts, and is guarded by a mutex. The buffers that hold reordered
+// arguments live for one call; the heap hands the same memory to the next call without page faults
+// (tensor/allocator.h), and nothing stays allocated after a large image.
 //
 // Threads: one global engine and stream. Debian's oneDNN is built with the OpenMP runtime, so its
 // kernels run on the same OpenMP threads as ours (OMP_NUM_THREADS applies to both). Calls from
@@ -22,6 +23,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "tensor/tensor.h"
 
@@ -53,6 +55,25 @@ struct Conv2dWeightGrads {
 };
 Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, const Shape& w_shape, bool with_bias,
                                           Conv2dParams p);
+
+// A convolution for inference on channels-last maps (nn/nhwc_layers.h): x [N,H,W,Ci] ->
+// [N,Ho,Wo,Co] = conv2d_forward of the same maps, zero-padded by p.pad, ReLU fused if asked. The
+// activations need no reorder (channels-last is what the primitive reads and writes), and the
+// weights are put into the primitive's layout on first use and kept in this object: a network that
+// builds its layers once per call (one image in strips, content and style) lays each weight out
+// once. Build it anew whenever the weights may have changed (a training step).
+class InferenceConv2d {
+ public:
+  // w: [Co,Ci,k,k], bias: [Co] or undefined; both are read when the object is built.
+  InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dParams p = {}, bool relu = false);
+  // Writes into `out` if given (a contiguous [N,Ho,Wo,Co] tensor), else into a fresh one.
+  Tensor operator()(const Tensor& x, Tensor out = {}) const;
+  Shape out_shape(const Shape& x) const;  // [N,H,W,Ci] -> [N,Ho,Wo,Co]; throws on a mismatch
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
 
 // Number of cached primitives (for tests: repeated shapes must not add entries).
 size_t conv2d_cache_size();

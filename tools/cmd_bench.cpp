@@ -1,10 +1,183 @@
+// graphstyle bench: timings on this machine beside the PyTorch reference's (../shared/ref/bench.py,
+// whose results are ../shared/ref/baseline.json). Every case of bench.py runs in a child process of
+// its own (peak RSS is per process), with the same inputs, threads, warm-ups and repetitions; the
+// table gives both medians, the speed-up (PyTorch / ours) and both peak RSS. A benchmark, not a test.
+#include <omp.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "tools/args.h"
+#include "tools/bench_baseline.h"
+#include "tools/bench_cases.h"
+#include "tools/child_process.h"
+
 namespace gs::tools {
-int run_bench(const std::vector<std::string>&) {
-  std::printf("bench: nothing to time yet\n");
-  return 0;
+
+int bench_conv(const std::vector<std::string>& args);
+int bench_message_passing(const std::vector<std::string>& args);
+int bench_knn(const std::vector<std::string>& args);
+// tools/bench_train.cpp (the training branch); weak, so that this command builds without it.
+__attribute__((weak)) int bench_train(const std::vector<std::string>& args);
+
+namespace {
+
+const char* kUsage =
+    "usage: graphstyle bench [all|encoder|graph|gnn|adain|conv|knn|message-passing|train] [options]\n"
+    "  all, encoder, graph, gnn, adain: the cases of ../shared/ref/bench.py (encoder_256/512,\n"
+    "      graph_256/512, gnn_256/512, adain_512), each in its own process, 2 warm-ups + median,\n"
+    "      beside PyTorch's numbers from the baseline (default: all)\n"
+    "  conv, knn, message-passing, train: the component benchmarks (their own options follow)\n"
+    "  --baseline FILE   PyTorch's results (default: SHARED/ref/baseline.json)\n"
+    "  --reps N          timed runs per case (5); --warmup N warm-up runs (2)\n"
+    "  --threads N       OpenMP threads, for oneDNN too (2, as bench.py)\n"
+    "  --shared DIR      the shared folder with images/, weights/, fixtures/ (default:\n"
+    "                    $GRAPHSTYLE_SHARED or ../shared)\n"
+    "  --case NAME       run one case in this process and print its RESULT line (what the\n"
+    "                    parent runs in each child)\n";
+
+std::string default_shared() {
+  const char* env = std::getenv("GRAPHSTYLE_SHARED");
+  return env ? env : "../shared";
 }
+
+std::string first_line_of(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+  return "unknown CPU";
+}
+
+std::vector<std::string> cases_of(const std::string& group) {
+  if (group == "all") return inference_cases();
+  std::vector<std::string> out;
+  for (const std::string& c : inference_cases())
+    if (c.rfind(group + "_", 0) == 0) out.push_back(c);
+  return out;
+}
+
+void print_row(const CaseResult& r, const std::optional<BaselineCase>& ref) {
+  std::printf("%-12s %9.3f", r.name.c_str(), r.median_s());
+  if (ref)
+    std::printf(" %9.3f %8.1fx", ref->median_s, ref->median_s / r.median_s());
+  else
+    std::printf(" %9s %9s", "-", "-");
+  std::printf(" %9.0f", r.peak_rss_mb);
+  if (ref) std::printf(" %9.0f %8.2f", ref->peak_rss_mb, r.peak_rss_mb / ref->peak_rss_mb);
+  std::printf("\n");
+}
+
+void print_phases(const CaseResult& r, const std::optional<BaselineCase>& ref) {
+  if (r.phases.empty()) return;
+  std::printf("  %s:", r.name.c_str());
+  for (const auto& [phase, t] : r.phases) {
+    std::printf(" %s %.3f", phase.c_str(), t);
+    if (ref)
+      for (const auto& [p, pt] : ref->phases)
+        if (p == phase) std::printf(" (%.1fx)", pt / t);
+  }
+  std::printf("\n");
+}
+
+// The parent: one child per case, then the table.
+int run_cases(const std::vector<std::string>& cases, const std::string& baseline_path, const std::string& shared,
+              int warmup, int reps, int threads) {
+  Baseline baseline;
+  try {
+    baseline = load_baseline(baseline_path);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench: %s; printing our numbers only\n", e.what());
+  }
+  std::printf("graphstyle bench: %s, %d threads, %d warm-ups + median of %d, load average before: %s\n",
+              cpu_model().c_str(), threads, warmup, reps, first_line_of("/proc/loadavg").c_str());
+  std::fflush(stdout);
+  std::vector<CaseResult> results;
+  for (const std::string& c : cases) {
+    std::fprintf(stderr, "%s ...\n", c.c_str());
+    const ChildResult child = run_self({"bench", "--case", c, "--shared", shared, "--reps", std::to_string(reps),
+                                        "--warmup", std::to_string(warmup), "--threads", std::to_string(threads)});
+    const size_t at = child.out.find("RESULT ");
+    if (child.exit_code != 0 || at == std::string::npos) {
+      std::fprintf(stderr, "bench: case %s failed (exit %d)\n", c.c_str(), child.exit_code);
+      continue;
+    }
+    CaseResult r = parse_result_line(child.out.substr(at, child.out.find('\n', at) - at));
+    if (r.peak_rss_mb == 0) r.peak_rss_mb = child.max_rss_mb;  // no /proc/self/status: the kernel's figure
+    results.push_back(r);
+  }
+  std::printf("\n%-12s %9s %9s %9s %9s %9s %8s\n", "case", "ours s", "PyTorch s", "speed-up", "ours MB", "PyTorch MB",
+              "RSS ratio");
+  for (const CaseResult& r : results) print_row(r, baseline.find(r.name));
+  bool any_phases = false;
+  for (const CaseResult& r : results) any_phases |= !r.phases.empty();
+  if (any_phases) std::printf("\nphases, median s (speed-up PyTorch / ours):\n");
+  for (const CaseResult& r : results) print_phases(r, baseline.find(r.name));
+  std::printf(
+      "\npeak RSS = the case process's whole life (weights and setup included), as bench.py's peak_rss_mb;\n"
+      "timed-runs-only peaks:");
+  for (const CaseResult& r : results) std::printf(" %s %.0f", r.name.c_str(), r.peak_rss_timed_mb);
+  std::printf(" MB\nload average after: %s\n", first_line_of("/proc/loadavg").c_str());
+  return results.size() == cases.size() ? 0 : 1;
+}
+
+}  // namespace
+
+int run_bench(const std::vector<std::string>& argv) {
+  // Component benchmarks take their own options.
+  std::string what = "all";
+  std::vector<std::string> rest = argv;
+  if (!argv.empty() && argv[0].rfind("-", 0) != 0) {
+    what = argv[0];
+    rest.erase(rest.begin());
+  }
+  if (what == "conv" || what == "knn" || what == "message-passing" || what == "train") {
+    omp_set_num_threads(2);  // as bench.py; OMP_NUM_THREADS does not override this
+    if (what == "conv") return bench_conv(rest);
+    if (what == "knn") return bench_knn(rest);
+    if (what == "message-passing") return bench_message_passing(rest);
+    if (!bench_train) {
+      std::fprintf(stderr, "bench train: not built yet (tools/bench_train.cpp comes with the training branch)\n");
+      return 2;
+    }
+    return bench_train(rest);
+  }
+
+  Args args(rest, kUsage);
+  if (args.help()) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  const std::string shared = args.get("--shared", default_shared());
+  const std::string baseline = args.get("--baseline", shared + "/ref/baseline.json");
+  const int reps = static_cast<int>(args.get_int("--reps", 5, 1, 1000));
+  const int warmup = static_cast<int>(args.get_int("--warmup", 2, 0, 1000));
+  const int threads = static_cast<int>(args.get_int("--threads", 2, 1, 1024));
+  const auto one_case = args.value("--case");
+  args.finish();
+  omp_set_num_threads(threads);
+
+  if (one_case) {
+    std::printf("%s\n", result_line(run_case(*one_case, shared, warmup, reps)).c_str());
+    return 0;
+  }
+  const std::vector<std::string> cases = cases_of(what);
+  if (cases.empty())
+    throw std::invalid_argument("bench " + what +
+                                ": unknown (use all, encoder, graph, gnn, adain, conv, knn, message-passing or train)");
+  return run_cases(cases, baseline, shared, warmup, reps, threads);
+}
+
 }  // namespace gs::tools

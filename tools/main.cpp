@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "tensor/allocator.h"
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
+  gs::configure_allocator();  // large tensors reuse freed heap memory (tensor/allocator.h)
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     gs::tools::print_usage(stdout);

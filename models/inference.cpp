@@ -1,0 +1,140 @@
+#include "models/inference.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "nn/nhwc_layers.h"
+#include "tensor/ops.h"
+
+namespace gs::models {
+
+// Two buffers that the layers of one pass write into by turns: each step reads the map in one and
+// writes the other. A pass then touches (and page-faults) two maps' worth of fresh memory, not one
+// map per step, and never holds more than those two. A buffer grows when a larger map comes.
+class PingPong {
+ public:
+  // A contiguous tensor of this shape in the buffer that does not hold `reading`.
+  Tensor next(const Shape& shape, const Tensor& reading) {
+    const int i = buffer_[0].defined() && reading.shares_storage_with(buffer_[0]) ? 1 : 0;
+    const int64_t n = shape_numel(shape);
+    if (!buffer_[i].defined() || buffer_[i].numel() < n) {
+      buffer_[i] = Tensor();  // free the smaller one first
+      buffer_[i] = Tensor::empty({n});
+    }
+    return buffer_[i].slice(0, 0, n).view(shape);
+  }
+
+ private:
+  Tensor buffer_[2];
+};
+
+namespace {
+
+InferenceLayer make_layer(const nn::Module& p, const std::string& name, bool reflect, bool relu) {
+  const Tensor& w = p.get(name + ".weight").value();
+  const Tensor& b = p.get(name + ".bias").value();
+  const int zero_pad = reflect ? 0 : static_cast<int>(w.size(2) / 2);  // 3x3: 1, the 1x1 conv0: 0
+  return {nn::InferenceConv2d(w, b, nn::Conv2dParams{1, zero_pad}, relu), reflect, false, false};
+}
+
+// One layer on h (in a buffer of `pp` or not); the last step writes into a fresh tensor when `last`.
+Tensor apply(const InferenceLayer& l, const Tensor& h_in, nn::Upsample mode, PingPong& pp, bool last) {
+  Tensor h = h_in;
+  auto step = [&](const Shape& shape, bool final_step) { return final_step ? Tensor() : pp.next(shape, h); };
+  if (l.reflect) h = nn::reflection_pad_nhwc(h, 1, pp.next({h.size(0), h.size(1) + 2, h.size(2) + 2, h.size(3)}, h));
+  const bool resample = l.pool_after || l.upsample_after;
+  h = l.conv(h, step(l.conv.out_shape(h.shape()), last && !resample));
+  if (l.pool_after)
+    h = nn::max_pool2x2_ceil_nhwc(h, step({h.size(0), (h.size(1) + 1) / 2, (h.size(2) + 1) / 2, h.size(3)}, last));
+  if (l.upsample_after)
+    h = nn::upsample2x_nhwc(h, mode, step({h.size(0), 2 * h.size(1), 2 * h.size(2), h.size(3)}, last));
+  return h;
+}
+
+// dst[:, at + i] = src[:, from + i] for i < count; both [N,rows,W,C] contiguous.
+void copy_rows(Tensor& dst, int64_t at, const Tensor& src, int64_t from, int64_t count) {
+  const int64_t row = dst.size(2) * dst.size(3);
+  for (int64_t n = 0; n < dst.size(0); ++n)
+    std::memcpy(dst.data() + (n * dst.size(1) + at) * row, src.data() + (n * src.size(1) + from) * row,
+                sizeof(float) * count * row);
+}
+
+// Rows [r0, r1) of a [N,H,W,C] map, contiguous.
+Tensor rows_of(const Tensor& x, int64_t r0, int64_t r1) { return x.slice(1, r0, r1).contiguous(); }
+
+}  // namespace
+
+EncoderInference::EncoderInference(const nn::Module& p, const ModelConfig& config) : config_(config) {
+  const bool reflect = config.encoder == EncoderLayout::vgg_normalised;
+  for (const std::string& name : encoder_conv_names(config.encoder)) {
+    // conv0 is the 1x1 colour transform: no padding, no ReLU.
+    InferenceLayer l = make_layer(p, "encoder." + name, name != "conv0" && reflect, name != "conv0");
+    l.pool_after = name == "conv1_2" || name == "conv2_2" || name == "conv3_4";
+    layers_.push_back(std::move(l));
+    if (name == "conv4_1") break;
+  }
+}
+
+Tensor EncoderInference::run_nhwc(const Tensor& x, PingPong& pp) const {
+  Tensor h = x;
+  for (size_t i = 0; i < layers_.size(); ++i)
+    h = apply(layers_[i], h, nn::Upsample::nearest, pp, i + 1 == layers_.size());
+  return h;
+}
+
+Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) const {
+  if (x_in.dim() != 4 || x_in.size(1) != 3)
+    throw std::invalid_argument("encoder input must be [N,3,H,W] RGB, got " + shape_str(x_in.shape()));
+  Tensor x = x_in;
+  if (config_.encoder == EncoderLayout::torchvision) {  // torchvision's (x - mean) / std
+    x = mul(sub(x, Tensor({1, 3, 1, 1}, {0.485f, 0.456f, 0.406f})),
+            Tensor({1, 3, 1, 1}, {1 / 0.229f, 1 / 0.224f, 1 / 0.225f}));
+  }
+  const Tensor image = nn::to_nhwc(x);
+  const int64_t H = image.size(1), W = image.size(2);
+  PingPong pp;  // shared by the strips
+  if (H * W <= strip_pixels) return nn::to_nchw(run_nhwc(image, pp));
+
+  const int64_t rows = (H + 7) / 8;
+  Tensor out = Tensor::empty({image.size(0), rows, (W + 7) / 8, config_.channels()});
+  for (const Strip& s : plan_strips(rows, strip_rows(W, kEncoderHalo, strip_pixels), kEncoderHalo)) {
+    const Tensor part = run_nhwc(rows_of(image, 8 * s.halo_begin, std::min(H, 8 * s.halo_end)), pp);
+    copy_rows(out, s.begin, part, s.begin - s.halo_begin, s.end - s.begin);
+  }
+  return nn::to_nchw(out);
+}
+
+DecoderInference::DecoderInference(const nn::Module& p, const ModelConfig& config) : config_(config) {
+  for (const std::string& name : decoder_conv_names()) {
+    // The last conv has no activation: its output is the image.
+    InferenceLayer l = make_layer(p, "decoder." + name, true, name != "dec1_1");
+    l.upsample_after = name == "dec4_1" || name == "dec3_1" || name == "dec2_1";
+    layers_.push_back(std::move(l));
+  }
+}
+
+Tensor DecoderInference::run_nhwc(const Tensor& t, PingPong& pp) const {
+  const nn::Upsample mode = config_.upsample == UpsampleMode::nearest ? nn::Upsample::nearest : nn::Upsample::bilinear;
+  Tensor h = t;
+  for (size_t i = 0; i < layers_.size(); ++i) h = apply(layers_[i], h, mode, pp, i + 1 == layers_.size());
+  return h;
+}
+
+Tensor DecoderInference::operator()(const Tensor& t_in, int64_t strip_pixels) const {
+  if (t_in.dim() != 4 || t_in.size(1) != config_.channels())
+    throw std::invalid_argument("decoder input must be [N," + std::to_string(config_.channels()) + ",h,w], got " +
+                                shape_str(t_in.shape()));
+  const Tensor t = nn::to_nhwc(t_in);
+  const int64_t rows = t.size(1), W = 8 * t.size(2);
+  PingPong pp;
+  if (8 * rows * W <= strip_pixels) return nn::to_nchw(run_nhwc(t, pp));
+
+  Tensor out = Tensor::empty({t.size(0), 8 * rows, W, 3});
+  for (const Strip& s : plan_strips(rows, strip_rows(W, kDecoderHalo, strip_pixels), kDecoderHalo)) {
+    const Tensor part = run_nhwc(rows_of(t, s.halo_begin, s.halo_end), pp);
+    copy_rows(out, 8 * s.begin, part, 8 * (s.begin - s.halo_begin), 8 * (s.end - s.begin));
+  }
+  return nn::to_nchw(out);
+}
+
+}  // namespace gs::models

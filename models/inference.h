@@ -1,0 +1,53 @@
+// The encoder (to relu4_1) and the decoder for inference, where nothing needs a gradient:
+//   * activations stay channels-last from the first layer to the last (nn/nhwc_layers.h), so no
+//     layer transposes its input or output for oneDNN;
+//   * each conv's weights are put into oneDNN's layout once per object, not once per layer run;
+//   * an image larger than kStripPixels runs in horizontal strips (models/strips.h), so memory
+//     follows the width of the image rather than its area; the result equals the untiled one.
+// Same numbers as models/encoder.h and models/decoder.h (the same oneDNN kernels, no transposes).
+// Build one per call (weights may change between calls in training) and use it for every image.
+#pragma once
+#include <vector>
+
+#include "models/config.h"
+#include "models/strips.h"
+#include "nn/module.h"
+#include "nn/onednn_conv.h"
+#include "tensor/tensor.h"
+
+namespace gs::models {
+
+class PingPong;  // the two buffers one pass of a net writes into (inference.cpp)
+
+// One conv layer of the inference nets: reflection pad 1 (or zero pad inside the conv) + conv.
+struct InferenceLayer {
+  nn::InferenceConv2d conv;
+  bool reflect;  // reflection-pad by 1 first (the conv itself then has no padding)
+  bool pool_after, upsample_after;
+};
+
+class EncoderInference {
+ public:
+  EncoderInference(const nn::Module& params, const ModelConfig& config);
+  // x: [N,3,H,W] -> relu4_1 [N,C,ceil(H/8),ceil(W/8)]; strips of at most strip_pixels pixels.
+  Tensor operator()(const Tensor& x, int64_t strip_pixels = kStripPixels) const;
+
+ private:
+  Tensor run_nhwc(const Tensor& x, PingPong& pp) const;  // [N,H,W,3] -> [N,h,w,C], all at once
+  ModelConfig config_;
+  std::vector<InferenceLayer> layers_;
+};
+
+class DecoderInference {
+ public:
+  DecoderInference(const nn::Module& params, const ModelConfig& config);
+  // t: [N,C,h,w] -> [N,3,8h,8w]; strips of at most strip_pixels output pixels.
+  Tensor operator()(const Tensor& t, int64_t strip_pixels = kStripPixels) const;
+
+ private:
+  Tensor run_nhwc(const Tensor& t, PingPong& pp) const;  // [N,h,w,C] -> [N,8h,8w,3], all at once
+  ModelConfig config_;
+  std::vector<InferenceLayer> layers_;
+};
+
+}  // namespace gs::models

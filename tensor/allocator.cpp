@@ -1,0 +1,13 @@
+#include "tensor/allocator.h"
+
+#include <malloc.h>
+
+namespace gs {
+
+bool configure_allocator() {
+  const bool mmap_ok = mallopt(M_MMAP_THRESHOLD, static_cast<int>(kHeapBlockLimit)) == 1;
+  const bool trim_ok = mallopt(M_TRIM_THRESHOLD, static_cast<int>(kHeapBlockLimit)) == 1;
+  return mmap_ok && trim_ok;
+}
+
+}  // namespace gs
