@@ -17,4 +17,10 @@ constexpr size_t kHeapBlockLimit = size_t{256} << 20;  // M_MMAP_THRESHOLD and M
 // Applies the settings (call once, early in main); false if glibc refused one of them.
 bool configure_allocator();
 
+// For a loop that frees and allocates the same large tensors every iteration (training: tens to
+// hundreds of MB per activation): every block from the heap and no free memory ever returned, so
+// that after the first step no page is faulted in again (at batch 4, 256x256, a quarter of the step
+// time went to page faults). Peak memory grows a little through fragmentation.
+bool keep_all_freed_memory();
+
 }  // namespace gs

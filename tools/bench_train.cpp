@@ -15,7 +15,7 @@
 #include "models/init.h"
 #include "models/weights.h"
 #include "tools/args.h"
-#include "train/heap_reuse.h"
+#include "tensor/allocator.h"
 #include "train/train_step.h"
 
 namespace gs::tools {
@@ -81,7 +81,7 @@ int bench_train(const std::vector<std::string>& argv) {
   const std::string weights = args.get("--weights", "../shared/weights");
   args.finish();
 
-  train::keep_freed_memory_for_reuse();  // as graphstyle train does
+  keep_all_freed_memory();  // as graphstyle train does
   models::Stylizer model = make_model(weights, 0);
   train::StepOptions options;  // p = k = kc = 5, lambda = 10
   Rng rng(1);

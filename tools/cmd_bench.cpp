@@ -22,8 +22,7 @@ namespace gs::tools {
 int bench_conv(const std::vector<std::string>& args);
 int bench_message_passing(const std::vector<std::string>& args);
 int bench_knn(const std::vector<std::string>& args);
-// tools/bench_train.cpp (the training branch); weak, so that this command builds without it.
-__attribute__((weak)) int bench_train(const std::vector<std::string>& args);
+int bench_train(const std::vector<std::string>& args);
 
 namespace {
 
@@ -148,10 +147,6 @@ int run_bench(const std::vector<std::string>& argv) {
     if (what == "conv") return bench_conv(rest);
     if (what == "knn") return bench_knn(rest);
     if (what == "message-passing") return bench_message_passing(rest);
-    if (!bench_train) {
-      std::fprintf(stderr, "bench train: not built yet (tools/bench_train.cpp comes with the training branch)\n");
-      return 2;
-    }
     return bench_train(rest);
   }
 

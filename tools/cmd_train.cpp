@@ -11,7 +11,7 @@
 
 #include "data/image_folder.h"
 #include "tools/args.h"
-#include "train/heap_reuse.h"
+#include "tensor/allocator.h"
 #include "train/initial_model.h"
 #include "train/stop_signals.h"
 #include "train/trainer.h"
@@ -217,7 +217,7 @@ int run_train(const std::vector<std::string>& argv) {
   }
   o.step.graph.p = model->config().patch;
 
-  train::keep_freed_memory_for_reuse();
+  keep_all_freed_memory();
   train::StopSignals signals;
   std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
               o.content_files.size(), o.style_files.size(), (long long)o.batch, (long long)o.crop, (long long)o.crop,
