@@ -217,6 +217,7 @@ int run_train(const std::vector<std::string>& argv) {
   }
   o.step.graph.p = model->config().patch;
 
+  train::check_training_options(*model, o, resume ? &*resume : nullptr);
   train::keep_freed_memory_for_reuse();
   train::StopSignals signals;
   std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
