@@ -121,28 +121,21 @@ std::vector<std::string> image_list(const std::string& folder, const std::string
   if (folder.empty()) throw std::invalid_argument("option " + option + " DIR is required (see --help)");
   return data::list_images(folder, option);
 }
-}  // namespace
 
-int run_train(const std::vector<std::string>& argv) {
-  Args args(argv, kUsage);
-  if (args.help()) {
-    std::printf("%s", kUsage);
-    return 0;
+std::optional<train::Checkpoint> load_resume(const std::optional<std::string>& path) {
+  if (!path) return std::nullopt;
+  try {
+    return train::load_checkpoint(*path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("option --resume: ") + e.what());
   }
-  const std::optional<std::string> resume_path = args.value("--resume");
-  std::optional<train::Checkpoint> resume;
-  if (resume_path) {
-    try {
-      resume = train::load_checkpoint(*resume_path);
-    } catch (const std::exception& e) {
-      throw std::runtime_error(std::string("option --resume: ") + e.what());
-    }
-  }
-  RunOptions run(args, resume ? &resume->settings : nullptr);
+}
 
+// The options that define the run (stored in its checkpoints); image folders are listed later.
+train::TrainerOptions read_run_options(RunOptions& run, std::string& content_dir, std::string& style_dir) {
   train::TrainerOptions o;
-  const std::string content_dir = run.text("--content", "");
-  const std::string style_dir = run.text("--style", "");
+  content_dir = run.text("--content", "");
+  style_dir = run.text("--style", "");
   o.batch = run.integer("--batch", 8, 1, 4096);
   o.resize = run.integer("--resize", 512, 8, 16384);
   o.crop = run.integer("--crop", 256, 8, 16384);
@@ -159,31 +152,45 @@ int run_train(const std::vector<std::string>& argv) {
   o.seed = static_cast<uint64_t>(run.integer("--seed", 0, 0, INT64_MAX));
   o.save_every = run.integer("--save-every", 1000, 0, INT64_MAX);
   o.preview_every = run.integer("--preview-every", 500, 0, INT64_MAX);
-  // A resumed run writes next to its checkpoint unless told otherwise.
-  std::string default_out;
-  if (resume_path) default_out = std::filesystem::path(*resume_path).parent_path().string();
-  if (resume_path && default_out.empty()) default_out = ".";
-  o.out_dir = args.get("--out", default_out);
-  train::ModelSources sources;
-  sources.vgg = args.get("--vgg", "");
-  sources.model = args.get("--model", "");
-  sources.decoder = args.get("--init-decoder", "");
-  sources.graph = args.get("--init-graph", "");
-  const bool patch_given = args.value("--patch").has_value(), upsample_given = args.value("--upsample").has_value();
-  if (patch_given) sources.patch = static_cast<int>(args.get_int("--patch", 5, 1, 15));
-  if (upsample_given)
-    sources.upsample = models::parse_upsample_mode(args.get_choice("--upsample", "nearest", {"nearest", "bilinear"}));
-  args.finish();
-  if (o.out_dir.empty()) throw std::invalid_argument("option --out DIR is required (see --help)");
-  if (sources.patch && *sources.patch % 2 == 0)
-    throw std::invalid_argument("option --patch " + std::to_string(*sources.patch) + ": must be odd");
   if (o.crop > o.resize)
     throw std::invalid_argument("option --crop " + std::to_string(o.crop) + " is larger than --resize " +
                                 std::to_string(o.resize));
-  o.settings = run.recorded();
-  // Parallel sums are split by thread: a resumed run repeats the original only with as many threads.
+  return o;
+}
+
+// Where the model's parameters come from in a new run; none of these may be given with --resume.
+struct ModelOptions {
+  train::ModelSources sources;
+  std::vector<std::string> given;  // the option names used
+};
+
+ModelOptions read_model_options(Args& args) {
+  ModelOptions m;
+  auto path = [&](const char* option, std::string& into) {
+    into = args.get(option, "");
+    if (!into.empty()) m.given.push_back(option);
+  };
+  path("--vgg", m.sources.vgg);
+  path("--model", m.sources.model);
+  path("--init-decoder", m.sources.decoder);
+  path("--init-graph", m.sources.graph);
+  if (args.value("--patch")) {
+    m.sources.patch = static_cast<int>(args.get_int("--patch", 5, 1, 15));
+    if (*m.sources.patch % 2 == 0)
+      throw std::invalid_argument("option --patch " + std::to_string(*m.sources.patch) + ": must be odd");
+    m.given.push_back("--patch");
+  }
+  if (args.value("--upsample")) {
+    m.sources.upsample = models::parse_upsample_mode(args.get_choice("--upsample", "nearest", {"nearest", "bilinear"}));
+    m.given.push_back("--upsample");
+  }
+  return m;
+}
+
+// Parallel sums are split by thread: a resumed run repeats the original only with as many threads.
+void record_threads(train::RunSettings& settings, const train::Checkpoint* resume) {
   const std::string threads = std::to_string(omp_get_max_threads());
-  o.settings.push_back({"threads", threads});
+  settings.push_back({"threads", threads});
   if (resume)
     for (const auto& [name, value] : resume->settings)
       if (name == "threads" && value != threads)
@@ -191,40 +198,59 @@ int run_train(const std::vector<std::string>& argv) {
                      "note: %s threads here, %s in the checkpoint's run: losses will differ in the last digits "
                      "(set OMP_NUM_THREADS=%s to repeat it exactly)\n",
                      threads.c_str(), value.c_str(), value.c_str());
+}
+}  // namespace
+
+int run_train(const std::vector<std::string>& argv) {
+  Args args(argv, kUsage);
+  if (args.help()) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  const std::optional<std::string> resume_path = args.value("--resume");
+  const std::optional<train::Checkpoint> resume = load_resume(resume_path);
+  const train::Checkpoint* resumed = resume ? &*resume : nullptr;
+  RunOptions run(args, resumed ? &resumed->settings : nullptr);
+  std::string content_dir, style_dir;
+  train::TrainerOptions o = read_run_options(run, content_dir, style_dir);
+  // A resumed run writes next to its checkpoint unless told otherwise.
+  std::string default_out;
+  if (resume_path) default_out = std::filesystem::path(*resume_path).parent_path().string();
+  if (resume_path && default_out.empty()) default_out = ".";
+  o.out_dir = args.get("--out", default_out);
+  ModelOptions model_options = read_model_options(args);
+  args.finish();
+  if (o.out_dir.empty()) throw std::invalid_argument("option --out DIR is required (see --help)");
+  o.settings = run.recorded();
+  record_threads(o.settings, resumed);
   o.content_files = image_list(content_dir, "--content");
   o.style_files = image_list(style_dir, "--style");
 
   std::optional<models::Stylizer> model;
   std::string description;
-  if (resume) {
-    const std::pair<const char*, bool> model_options[] = {{"--vgg", !sources.vgg.empty()},
-                                                          {"--model", !sources.model.empty()},
-                                                          {"--init-decoder", !sources.decoder.empty()},
-                                                          {"--init-graph", !sources.graph.empty()},
-                                                          {"--patch", patch_given},
-                                                          {"--upsample", upsample_given}};
-    for (const auto& [option, given] : model_options)
-      if (given)
-        throw std::invalid_argument(std::string("option ") + option +
-                                    " cannot be used with --resume: the checkpoint holds the model");
-    model.emplace(resume->model.config, resume->model.params);
-    description = "resumed from " + *resume_path + " at step " + std::to_string(resume->state.step);
+  if (resumed) {
+    if (!model_options.given.empty())
+      throw std::invalid_argument("option " + model_options.given[0] +
+                                  " cannot be used with --resume: the checkpoint holds the model");
+    model.emplace(resumed->model.config, resumed->model.params);
+    description = "resumed from " + *resume_path + " at step " + std::to_string(resumed->state.step);
   } else {
-    sources.seed = o.seed;
-    train::InitialModel initial = train::initial_model(sources);
+    model_options.sources.seed = o.seed;
+    train::InitialModel initial = train::initial_model(model_options.sources);
     model.emplace(std::move(initial.model));
     description = initial.description;
   }
   o.step.graph.p = model->config().patch;
+  train::check_training_options(*model, o, resumed);
 
   keep_all_freed_memory();
   train::StopSignals signals;
   std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
               o.content_files.size(), o.style_files.size(), (long long)o.batch, (long long)o.crop, (long long)o.crop,
-              (long long)(resume ? resume->state.step : 0), (long long)o.steps, o.out_dir.c_str(), description.c_str());
+              (long long)(resumed ? resumed->state.step : 0), (long long)o.steps, o.out_dir.c_str(),
+              description.c_str());
   std::fflush(stdout);
-  const train::TrainingResult result =
-      train::train(*model, o, resume ? &*resume : nullptr, [&] { return signals.requested(); });
+  const train::TrainingResult result = train::train(*model, o, resumed, [&] { return signals.requested(); });
   const std::string checkpoint = train::checkpoint_path(o.out_dir);
   if (result.stopped) {
     std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",

@@ -68,6 +68,8 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
   ag::Variable t =
       models::graph_stage(params, config, fc, style_features[3], options.graph, trace ? &trace->graph : nullptr);
   lap(clock, r.times.graph_forward);
+  if (trace) trace->fc = fc.value();
+  fc = ag::Variable();  // the graph stage holds what its backward needs
   ag::Variable t_cut(t.value(), true);
   ag::Variable out = models::decode(params, config, t_cut);
   lap(clock, r.times.decode_forward);
@@ -77,6 +79,7 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
     const std::vector<ag::Variable> out_features = models::encode(params, config, out_cut, kStyleLayers);
     const ag::Variable lc = nn::content_loss(out_features[3], t_cut);  // t is the detached target
     const ag::Variable ls = nn::style_loss(out_features, style_features);
+    style_features.clear();  // only their statistics were needed (the graph stage keeps relu4_1)
     ag::Variable loss = ag::add(lc, ag::mul_scalar(ls, options.style_weight));
     r.loss = loss.value().item();
     r.loss_content = lc.value().item();
@@ -84,14 +87,11 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
     lap(clock, r.times.loss_forward);
     loss.backward();
   }  // the loss network's graph is gone here
-  style_features.clear();
   lap(clock, r.times.loss_backward);
   if (trace) {
-    trace->fc = fc.value();
     trace->t = t.value();
     trace->out = out.value();
   }
-  fc = ag::Variable();
 
   ag::backward({out}, {out_cut.grad()});
   out = out_cut = ag::Variable();

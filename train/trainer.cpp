@@ -52,15 +52,16 @@ void restore_optimizer(Adam& adam, const std::vector<std::string>& names, const 
 }
 
 Checkpoint make_checkpoint(const models::Stylizer& model, Adam& adam, const std::vector<std::string>& names,
-                           const TrainerOptions& o, int64_t step) {
+                           const TrainerOptions& o, int64_t step, const data::BatchLoader& contents,
+                           const data::BatchLoader& styles) {
   Checkpoint ck;
   ck.model = {model.config(), model.named_tensors()};
   for (size_t i = 0; i < names.size(); ++i) {
     ck.adam_m.push_back({names[i], adam.first_moments()[i]});
     ck.adam_v.push_back({names[i], adam.second_moments()[i]});
   }
-  // Each loader hands out one batch per step.
-  ck.state = {.step = step, .content_position = step * o.batch, .style_position = step * o.batch, .seed = o.seed};
+  ck.state = {
+      .step = step, .content_position = contents.position(), .style_position = styles.position(), .seed = o.seed};
   ck.settings = o.settings;
   return ck;
 }
@@ -73,17 +74,6 @@ data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream) {
           .seed = 2 * o.seed + stream,
           .workers = o.loader_workers,
           .prefetch = 2};
-}
-
-// Fails early, naming the option, when the crops are too small for the graph options.
-void check_options(const models::Stylizer& model, const TrainerOptions& o) {
-  if (o.steps < 0 || o.batch < 1) throw std::invalid_argument("--steps must be >= 0 and --batch >= 1");
-  if (o.step.graph.p != model.config().patch)
-    throw std::invalid_argument("--patch " + std::to_string(o.step.graph.p) + " differs from the model's patch size " +
-                                std::to_string(model.config().patch));
-  const int64_t side = (o.crop + 7) / 8;  // relu4_1 of a crop
-  const Shape features{o.batch, model.config().channels(), side, side};
-  models::check_graph_options(o.step.graph, features, features);
 }
 
 // Which good state is left: the checkpoint this run saved last, else the one it resumed from.
@@ -108,9 +98,26 @@ std::string losses_note(int64_t step, int64_t steps, const StepResult& r) {
 }
 }  // namespace
 
+void check_training_options(const models::Stylizer& model, const TrainerOptions& o, const Checkpoint* resume) {
+  if (o.steps < 0 || o.batch < 1) throw std::invalid_argument("--steps must be >= 0 and --batch >= 1");
+  if (resume && o.steps < resume->state.step)
+    throw std::invalid_argument("--steps " + std::to_string(o.steps) + " is behind the checkpoint, which is at step " +
+                                std::to_string(resume->state.step));
+  if (resume && (resume->state.content_position % o.batch || resume->state.style_position % o.batch))
+    throw std::invalid_argument(
+        "--batch " + std::to_string(o.batch) + " does not divide the checkpoint's data position " +
+        std::to_string(resume->state.content_position) + ": resume with the batch size it used");
+  if (o.step.graph.p != model.config().patch)
+    throw std::invalid_argument("--patch " + std::to_string(o.step.graph.p) + " differs from the model's patch size " +
+                                std::to_string(model.config().patch));
+  const int64_t side = (o.crop + 7) / 8;  // relu4_1 of a crop
+  const Shape features{o.batch, model.config().channels(), side, side};
+  models::check_graph_options(o.step.graph, features, features);
+}
+
 TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Checkpoint* resume,
                      const std::function<bool()>& stop_requested) {
-  check_options(model, o);
+  check_training_options(model, o, resume);
   fs::create_directories(o.out_dir);
   const std::string checkpoint_file = checkpoint_path(o.out_dir);
 
@@ -123,8 +130,10 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
   }
   data::BatchLoader contents(o.content_files, loader_options(o, 0), "content");
   data::BatchLoader styles(o.style_files, loader_options(o, 1), "style");
-  contents.seek(step * o.batch);
-  styles.seek(step * o.batch);
+  if (resume) {
+    contents.seek(resume->state.content_position);
+    styles.seek(resume->state.style_position);
+  }
   TrainingLog log(log_path(o.out_dir), step);
   std::unique_ptr<PreviewSheet> preview;
   if (o.preview_every > 0)
@@ -137,7 +146,7 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
       throw TrainingDiverged("after step " + std::to_string(step) + " a parameter is NaN or Inf; nothing was saved, " +
                              (saved_step >= 0 ? checkpoint_file + " (step " + std::to_string(saved_step) + ") is kept"
                                               : std::string("no checkpoint had been saved")));
-    save_checkpoint(checkpoint_file, make_checkpoint(model, adam, names, o, step));
+    save_checkpoint(checkpoint_file, make_checkpoint(model, adam, names, o, step, contents, styles));
     saved_step = step;
   };
   ProgressLine progress("train", (o.steps - step) * o.batch, "img");

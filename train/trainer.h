@@ -59,6 +59,10 @@ std::string model_path(const std::string& out_dir);                  // DIR/mode
 std::string log_path(const std::string& out_dir);                    // DIR/log.csv
 std::string preview_path(const std::string& out_dir, int64_t step);  // DIR/preview_000100.png
 
+// Checks the options against the model, the crops and the checkpoint, naming the offending option
+// (k larger than a crop's style patches, --steps behind the checkpoint, ...). train() calls it first.
+void check_training_options(const models::Stylizer& model, const TrainerOptions& options, const Checkpoint* resume);
+
 // Trains `model` in place. `resume` (a loaded checkpoint of this model) restores the optimiser, the step
 // and the loaders' positions. `stop_requested` is polled between steps; when it says yes, the loop saves
 // a checkpoint and returns with `stopped`.
