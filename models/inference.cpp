@@ -1,7 +1,10 @@
 #include "models/inference.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "nn/nhwc_layers.h"
 #include "tensor/ops.h"
@@ -9,22 +12,24 @@
 namespace gs::models {
 
 // Two buffers that the layers of one pass write into by turns: each step reads the map in one and
-// writes the other. A pass then touches (and page-faults) two maps' worth of fresh memory, not one
-// map per step, and never holds more than those two. A buffer grows when a larger map comes.
+// writes the other. A pass then touches (and page-faults) two maps' worth of memory, not one map per
+// step, and never holds more than those two. Both are sized for the largest map of the pass up
+// front: grown step by step, the heap would keep every smaller size it outgrew.
 class PingPong {
  public:
+  explicit PingPong(int64_t capacity) : capacity_(capacity) {}
+
   // A contiguous tensor of this shape in the buffer that does not hold `reading`.
   Tensor next(const Shape& shape, const Tensor& reading) {
     const int i = buffer_[0].defined() && reading.shares_storage_with(buffer_[0]) ? 1 : 0;
     const int64_t n = shape_numel(shape);
-    if (!buffer_[i].defined() || buffer_[i].numel() < n) {
-      buffer_[i] = Tensor();  // free the smaller one first
-      buffer_[i] = Tensor::empty({n});
-    }
+    if (n > capacity_) throw std::logic_error("inference pass: a map of " + shape_str(shape) + " exceeds its buffers");
+    if (!buffer_[i].defined()) buffer_[i] = Tensor::empty({capacity_});
     return buffer_[i].slice(0, 0, n).view(shape);
   }
 
  private:
+  int64_t capacity_;
   Tensor buffer_[2];
 };
 
@@ -37,17 +42,40 @@ InferenceLayer make_layer(const nn::Module& p, const std::string& name, bool ref
   return {nn::InferenceConv2d(w, b, nn::Conv2dParams{1, zero_pad}, relu), reflect, false, false};
 }
 
+// The maps one layer writes, in order: the padded input (reflect), the conv output, the pooled or
+// upsampled map. in: [N,H,W,C].
+std::vector<Shape> step_shapes(const InferenceLayer& l, Shape h) {
+  std::vector<Shape> out;
+  if (l.reflect) out.push_back(h = {h[0], h[1] + 2, h[2] + 2, h[3]});
+  out.push_back(h = l.conv.out_shape(h));
+  if (l.pool_after) out.push_back({h[0], (h[1] + 1) / 2, (h[2] + 1) / 2, h[3]});
+  if (l.upsample_after) out.push_back({h[0], 2 * h[1], 2 * h[2], h[3]});
+  return out;
+}
+
+// Floats of the largest map that a pass over `layers` writes, for an input of shape `in`.
+int64_t largest_map(const std::vector<InferenceLayer>& layers, Shape in) {
+  int64_t most = 0;
+  for (const InferenceLayer& l : layers)
+    for (const Shape& s : step_shapes(l, in)) {
+      most = std::max(most, shape_numel(s));
+      in = s;
+    }
+  return most;
+}
+
 // One layer on h (in a buffer of `pp` or not); the last step writes into a fresh tensor when `last`.
-Tensor apply(const InferenceLayer& l, const Tensor& h_in, nn::Upsample mode, PingPong& pp, bool last) {
-  Tensor h = h_in;
-  auto step = [&](const Shape& shape, bool final_step) { return final_step ? Tensor() : pp.next(shape, h); };
-  if (l.reflect) h = nn::reflection_pad_nhwc(h, 1, pp.next({h.size(0), h.size(1) + 2, h.size(2) + 2, h.size(3)}, h));
-  const bool resample = l.pool_after || l.upsample_after;
-  h = l.conv(h, step(l.conv.out_shape(h.shape()), last && !resample));
-  if (l.pool_after)
-    h = nn::max_pool2x2_ceil_nhwc(h, step({h.size(0), (h.size(1) + 1) / 2, (h.size(2) + 1) / 2, h.size(3)}, last));
-  if (l.upsample_after)
-    h = nn::upsample2x_nhwc(h, mode, step({h.size(0), 2 * h.size(1), 2 * h.size(2), h.size(3)}, last));
+Tensor apply(const InferenceLayer& l, Tensor h, nn::Upsample mode, PingPong& pp, bool last) {
+  const std::vector<Shape> shapes = step_shapes(l, h.shape());
+  size_t i = 0;
+  auto out = [&] {  // called before each kernel runs, while h is still its input
+    const Shape& s = shapes[i++];
+    return last && i == shapes.size() ? Tensor() : pp.next(s, h);
+  };
+  if (l.reflect) h = nn::reflection_pad_nhwc(h, 1, out());
+  h = l.conv(h, out());
+  if (l.pool_after) h = nn::max_pool2x2_ceil_nhwc(h, out());
+  if (l.upsample_after) h = nn::upsample2x_nhwc(h, mode, out());
   return h;
 }
 
@@ -91,15 +119,24 @@ Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) co
             Tensor({1, 3, 1, 1}, {1 / 0.229f, 1 / 0.224f, 1 / 0.225f}));
   }
   const Tensor image = nn::to_nhwc(x);
-  const int64_t H = image.size(1), W = image.size(2);
-  PingPong pp;  // shared by the strips
-  if (H * W <= strip_pixels) return nn::to_nchw(run_nhwc(image, pp));
-
+  const int64_t N = image.size(0), H = image.size(1), W = image.size(2);
+  if (H * W <= strip_pixels) {
+    PingPong pp(largest_map(layers_, image.shape()));
+    return nn::to_nchw(run_nhwc(image, pp));
+  }
   const int64_t rows = (H + 7) / 8;
-  Tensor out = Tensor::empty({image.size(0), rows, (W + 7) / 8, config_.channels()});
-  for (const Strip& s : plan_strips(rows, strip_rows(W, kEncoderHalo, strip_pixels), kEncoderHalo)) {
-    const Tensor part = run_nhwc(rows_of(image, 8 * s.halo_begin, std::min(H, 8 * s.halo_end)), pp);
-    copy_rows(out, s.begin, part, s.begin - s.halo_begin, s.end - s.begin);
+  const std::vector<Strip> strips = plan_strips(rows, strip_rows(W, kEncoderHalo, strip_pixels), kEncoderHalo);
+  auto image_rows = [&](const Strip& s) { return std::pair{8 * s.halo_begin, std::min(H, 8 * s.halo_end)}; };
+  int64_t capacity = 0;  // the buffers serve every strip
+  for (const Strip& s : strips) {
+    const auto [r0, r1] = image_rows(s);
+    capacity = std::max(capacity, largest_map(layers_, {N, r1 - r0, W, 3}));
+  }
+  PingPong pp(capacity);
+  Tensor out = Tensor::empty({N, rows, (W + 7) / 8, config_.channels()});
+  for (const Strip& s : strips) {
+    const auto [r0, r1] = image_rows(s);
+    copy_rows(out, s.begin, run_nhwc(rows_of(image, r0, r1), pp), s.begin - s.halo_begin, s.end - s.begin);
   }
   return nn::to_nchw(out);
 }
@@ -125,12 +162,18 @@ Tensor DecoderInference::operator()(const Tensor& t_in, int64_t strip_pixels) co
     throw std::invalid_argument("decoder input must be [N," + std::to_string(config_.channels()) + ",h,w], got " +
                                 shape_str(t_in.shape()));
   const Tensor t = nn::to_nhwc(t_in);
-  const int64_t rows = t.size(1), W = 8 * t.size(2);
-  PingPong pp;
-  if (8 * rows * W <= strip_pixels) return nn::to_nchw(run_nhwc(t, pp));
-
-  Tensor out = Tensor::empty({t.size(0), 8 * rows, W, 3});
-  for (const Strip& s : plan_strips(rows, strip_rows(W, kDecoderHalo, strip_pixels), kDecoderHalo)) {
+  const int64_t N = t.size(0), rows = t.size(1), W = 8 * t.size(2);
+  if (8 * rows * W <= strip_pixels) {
+    PingPong pp(largest_map(layers_, t.shape()));
+    return nn::to_nchw(run_nhwc(t, pp));
+  }
+  const std::vector<Strip> strips = plan_strips(rows, strip_rows(W, kDecoderHalo, strip_pixels), kDecoderHalo);
+  int64_t capacity = 0;
+  for (const Strip& s : strips)
+    capacity = std::max(capacity, largest_map(layers_, {N, s.halo_end - s.halo_begin, t.size(2), t.size(3)}));
+  PingPong pp(capacity);
+  Tensor out = Tensor::empty({N, 8 * rows, W, 3});
+  for (const Strip& s : strips) {
     const Tensor part = run_nhwc(rows_of(t, s.halo_begin, s.halo_end), pp);
     copy_rows(out, 8 * s.begin, part, 8 * (s.begin - s.halo_begin), 8 * (s.end - s.begin));
   }

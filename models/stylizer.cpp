@@ -42,19 +42,24 @@ Tensor crop_to(const Tensor& image, int64_t height, int64_t width) {
 
 Tensor Stylizer::stylize_adain(const Tensor& content, const Tensor& style, float alpha) const {
   ag::NoGradGuard no_grad;
-  const EncoderInference encoder(params_, config_);  // lays the weights out once for both images
-  const ag::Variable fc(encoder(content)), fs(encoder(style));
-  const ag::Variable t = nn::adain_mix(fc, fs, alpha);
-  return crop_to(DecoderInference(params_, config_)(t.value()), content.size(2), content.size(3));
+  Tensor t;
+  {  // the features go before the decoder takes its buffers
+    const EncoderInference encoder(params_, config_);  // lays the weights out once for both images
+    t = nn::adain_mix(ag::Variable(encoder(content)), ag::Variable(encoder(style)), alpha).value();
+  }
+  return crop_to(DecoderInference(params_, config_)(t), content.size(2), content.size(3));
 }
 
 Tensor Stylizer::stylize_gnn(const Tensor& content, const Tensor& style, const GraphOptions& options,
                              GraphTrace* trace) const {
   ag::NoGradGuard no_grad;
-  const EncoderInference encoder(params_, config_);
-  const ag::Variable fc(encoder(content)), fs(encoder(style));
-  const ag::Variable t = graph_stage(params_, config_, fc, fs, options, trace);
-  return crop_to(DecoderInference(params_, config_)(t.value()), content.size(2), content.size(3));
+  Tensor t;
+  {  // the features go before the decoder takes its buffers
+    const EncoderInference encoder(params_, config_);
+    const ag::Variable fc(encoder(content)), fs(encoder(style));
+    t = graph_stage(params_, config_, fc, fs, options, trace).value();
+  }
+  return crop_to(DecoderInference(params_, config_)(t), content.size(2), content.size(3));
 }
 
 }  // namespace gs::models

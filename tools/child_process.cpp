@@ -41,6 +41,8 @@ ChildResult run_self(const std::vector<std::string>& args) {
     if (errno != EINTR) throw std::runtime_error(std::string("waiting for the child process: ") + std::strerror(errno));
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.max_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  r.cpu_s = seconds(usage.ru_utime) + seconds(usage.ru_stime);
   return r;
 }
 

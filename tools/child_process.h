@@ -10,6 +10,7 @@ struct ChildResult {
   int exit_code = -1;     // the child's exit status, or 128 + signal number
   std::string out;        // everything it wrote to stdout (stderr passes through)
   double max_rss_mb = 0;  // its ru_maxrss
+  double cpu_s = 0;       // its user + system CPU time
 };
 
 // args: the arguments after the program name, e.g. {"bench", "--case", "gnn_512"}.

@@ -3,7 +3,10 @@
 // its own (peak RSS is per process), with the same inputs, threads, warm-ups and repetitions; the
 // table gives both medians, the speed-up (PyTorch / ours) and both peak RSS. A benchmark, not a test.
 #include <omp.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -35,6 +38,7 @@ const char* kUsage =
     "  --baseline FILE   PyTorch's results (default: SHARED/ref/baseline.json)\n"
     "  --reps N          timed runs per case (5); --warmup N warm-up runs (2)\n"
     "  --threads N       OpenMP threads, for oneDNN too (2, as bench.py)\n"
+    "  --retries N       run a case again, up to N times, while other processes keep the CPU busy (2)\n"
     "  --shared DIR      the shared folder with images/, weights/, fixtures/ (default:\n"
     "                    $GRAPHSTYLE_SHARED or ../shared)\n"
     "  --case NAME       run one case in this process and print its RESULT line (what the\n"
@@ -60,6 +64,17 @@ std::string cpu_model() {
   return "unknown CPU";
 }
 
+// CPU seconds spent busy (all cores, anything but idle and iowait) since boot, from /proc/stat.
+double busy_cpu_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  long long v[8] = {};
+  in >> cpu;
+  for (long long& x : v) in >> x;
+  const long long busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];  // user nice system irq softirq steal
+  return static_cast<double>(busy) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
 std::vector<std::string> cases_of(const std::string& group) {
   if (group == "all") return inference_cases();
   std::vector<std::string> out;
@@ -68,15 +83,20 @@ std::vector<std::string> cases_of(const std::string& group) {
   return out;
 }
 
-void print_row(const CaseResult& r, const std::optional<BaselineCase>& ref) {
+// others: cores kept busy by other processes meanwhile (0 on a quiet machine; 1 means our two
+// threads shared the CPU with one busy process, and the times are not worth comparing).
+void print_row(const CaseResult& r, const std::optional<BaselineCase>& ref, double others, int runs) {
   std::printf("%-12s %9.3f", r.name.c_str(), r.median_s());
   if (ref)
     std::printf(" %9.3f %8.1fx", ref->median_s, ref->median_s / r.median_s());
   else
     std::printf(" %9s %9s", "-", "-");
   std::printf(" %9.0f", r.peak_rss_mb);
-  if (ref) std::printf(" %9.0f %8.2f", ref->peak_rss_mb, r.peak_rss_mb / ref->peak_rss_mb);
-  std::printf("\n");
+  if (ref)
+    std::printf(" %10.0f %9.2f", ref->peak_rss_mb, r.peak_rss_mb / ref->peak_rss_mb);
+  else
+    std::printf(" %10s %9s", "-", "-");
+  std::printf(" %9.2f %4d\n", others, runs);
 }
 
 void print_phases(const CaseResult& r, const std::optional<BaselineCase>& ref) {
@@ -91,35 +111,65 @@ void print_phases(const CaseResult& r, const std::optional<BaselineCase>& ref) {
   std::printf("\n");
 }
 
+struct Settings {
+  std::string shared, baseline;
+  int warmup, reps, threads, retries;
+};
+
+// One case in a child process, and how busy the rest of the machine was meanwhile.
+struct Measured {
+  CaseResult result;
+  double others;  // cores kept busy by other processes during the case
+  int runs;       // how many times the case ran (retries when the machine was busy)
+};
+
+// A case counts as measured on a quiet machine when others kept less than this busy.
+constexpr double kQuiet = 0.2;
+
+std::optional<Measured> measure(const std::string& c, const Settings& s) {
+  std::optional<Measured> best;
+  for (int attempt = 0; attempt <= s.retries; ++attempt) {
+    std::fprintf(stderr, "%s ...%s\n", c.c_str(), attempt ? " again: the machine was busy" : "");
+    const double busy0 = busy_cpu_seconds();
+    const auto t0 = std::chrono::steady_clock::now();
+    const ChildResult child = run_self({"bench", "--case", c, "--shared", s.shared, "--reps", std::to_string(s.reps),
+                                        "--warmup", std::to_string(s.warmup), "--threads", std::to_string(s.threads)});
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double others = std::max(0.0, (busy_cpu_seconds() - busy0 - child.cpu_s) / wall);
+    const size_t at = child.out.find("RESULT ");
+    if (child.exit_code != 0 || at == std::string::npos) {
+      std::fprintf(stderr, "bench: case %s failed (exit %d)\n", c.c_str(), child.exit_code);
+      return std::nullopt;
+    }
+    CaseResult r = parse_result_line(child.out.substr(at, child.out.find('\n', at) - at));
+    if (r.peak_rss_mb == 0) r.peak_rss_mb = child.max_rss_mb;  // no /proc/self/status: the kernel's figure
+    if (!best || others < best->others) best = Measured{r, others, 0};
+    best->runs = attempt + 1;
+    if (others < kQuiet) break;
+  }
+  return best;
+}
+
 // The parent: one child per case, then the table.
-int run_cases(const std::vector<std::string>& cases, const std::string& baseline_path, const std::string& shared,
-              int warmup, int reps, int threads) {
+int run_cases(const std::vector<std::string>& cases, const Settings& s) {
   Baseline baseline;
   try {
-    baseline = load_baseline(baseline_path);
+    baseline = load_baseline(s.baseline);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench: %s; printing our numbers only\n", e.what());
   }
   std::printf("graphstyle bench: %s, %d threads, %d warm-ups + median of %d, load average before: %s\n",
-              cpu_model().c_str(), threads, warmup, reps, first_line_of("/proc/loadavg").c_str());
+              cpu_model().c_str(), s.threads, s.warmup, s.reps, first_line_of("/proc/loadavg").c_str());
   std::fflush(stdout);
+  std::vector<Measured> measured;
+  for (const std::string& c : cases)
+    if (auto m = measure(c, s)) measured.push_back(*m);
   std::vector<CaseResult> results;
-  for (const std::string& c : cases) {
-    std::fprintf(stderr, "%s ...\n", c.c_str());
-    const ChildResult child = run_self({"bench", "--case", c, "--shared", shared, "--reps", std::to_string(reps),
-                                        "--warmup", std::to_string(warmup), "--threads", std::to_string(threads)});
-    const size_t at = child.out.find("RESULT ");
-    if (child.exit_code != 0 || at == std::string::npos) {
-      std::fprintf(stderr, "bench: case %s failed (exit %d)\n", c.c_str(), child.exit_code);
-      continue;
-    }
-    CaseResult r = parse_result_line(child.out.substr(at, child.out.find('\n', at) - at));
-    if (r.peak_rss_mb == 0) r.peak_rss_mb = child.max_rss_mb;  // no /proc/self/status: the kernel's figure
-    results.push_back(r);
-  }
-  std::printf("\n%-12s %9s %9s %9s %9s %9s %8s\n", "case", "ours s", "PyTorch s", "speed-up", "ours MB", "PyTorch MB",
-              "RSS ratio");
-  for (const CaseResult& r : results) print_row(r, baseline.find(r.name));
+  for (const Measured& m : measured) results.push_back(m.result);
+
+  std::printf("\n%-12s %9s %9s %9s %9s %9s %9s %9s %4s\n", "case", "ours s", "PyTorch s", "speed-up", "ours MB",
+              "PyTorch MB", "RSS ratio", "others", "runs");
+  for (const Measured& m : measured) print_row(m.result, baseline.find(m.result.name), m.others, m.runs);
   bool any_phases = false;
   for (const CaseResult& r : results) any_phases |= !r.phases.empty();
   if (any_phases) std::printf("\nphases, median s (speed-up PyTorch / ours):\n");
@@ -128,8 +178,12 @@ int run_cases(const std::vector<std::string>& cases, const std::string& baseline
       "\npeak RSS = the case process's whole life (weights and setup included), as bench.py's peak_rss_mb;\n"
       "timed-runs-only peaks:");
   for (const CaseResult& r : results) std::printf(" %s %.0f", r.name.c_str(), r.peak_rss_timed_mb);
-  std::printf(" MB\nload average after: %s\n", first_line_of("/proc/loadavg").c_str());
-  return results.size() == cases.size() ? 0 : 1;
+  std::printf(
+      " MB\nothers = cores kept busy by other processes during the case (0 = quiet; this machine has %ld); a case\n"
+      "run while others >= %.1f is run again, up to --retries times, and the quietest run is shown\n"
+      "load average after: %s\n",
+      sysconf(_SC_NPROCESSORS_ONLN), kQuiet, first_line_of("/proc/loadavg").c_str());
+  return measured.size() == cases.size() ? 0 : 1;
 }
 
 }  // namespace
@@ -160,6 +214,7 @@ int run_bench(const std::vector<std::string>& argv) {
   const int reps = static_cast<int>(args.get_int("--reps", 5, 1, 1000));
   const int warmup = static_cast<int>(args.get_int("--warmup", 2, 0, 1000));
   const int threads = static_cast<int>(args.get_int("--threads", 2, 1, 1024));
+  const int retries = static_cast<int>(args.get_int("--retries", 2, 0, 100));
   const auto one_case = args.value("--case");
   args.finish();
   omp_set_num_threads(threads);
@@ -172,7 +227,7 @@ int run_bench(const std::vector<std::string>& argv) {
   if (cases.empty())
     throw std::invalid_argument("bench " + what +
                                 ": unknown (use all, encoder, graph, gnn, adain, conv, knn, message-passing or train)");
-  return run_cases(cases, baseline, shared, warmup, reps, threads);
+  return run_cases(cases, Settings{shared, baseline, warmup, reps, threads, retries});
 }
 
 }  // namespace gs::tools
