@@ -51,7 +51,10 @@ std::vector<int64_t> parse_list(const std::string& text) {
   size_t at = 0;
   while (at <= text.size()) {
     const size_t comma = std::min(text.find(',', at), text.size());
-    out.push_back(std::stoll(text.substr(at, comma - at)));
+    const std::string item = text.substr(at, comma - at);
+    if (item.empty() || item.find_first_not_of("0123456789") != std::string::npos || std::stoll(item) < 1)
+      throw std::invalid_argument("--batch " + text + ": expected batch sizes like 4,8");
+    out.push_back(std::stoll(item));
     at = comma + 1;
   }
   return out;

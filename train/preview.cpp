@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 #include "data/image.h"
 #include "tensor/ops.h"
@@ -39,8 +40,11 @@ PreviewSheet::PreviewSheet(const std::vector<std::string>& content_files, const 
     : contents_(first_readable(content_files, count, size)),
       styles_(first_readable(style_files, count, size)),
       size_(size) {
-  if (contents_.empty() || styles_.empty())
-    throw std::runtime_error("preview: no readable " + std::string(contents_.empty() ? "content" : "style") + " image");
+  for (const auto& [images, files, option] :
+       {std::tuple{&contents_, &content_files, "--content"}, std::tuple{&styles_, &style_files, "--style"}})
+    if (images->empty())
+      throw std::runtime_error(std::string(option) + ": none of the " + std::to_string(files->size()) +
+                               " images could be read");
 }
 
 Tensor PreviewSheet::render(const models::Stylizer& model, const models::GraphOptions& options) const {

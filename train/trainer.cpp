@@ -128,8 +128,8 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     restore_optimizer(adam, names, *resume, "--resume checkpoint");
     step = resume->state.step;
   }
-  data::BatchLoader contents(o.content_files, loader_options(o, 0), "content");
-  data::BatchLoader styles(o.style_files, loader_options(o, 1), "style");
+  data::BatchLoader contents(o.content_files, loader_options(o, 0), "--content");
+  data::BatchLoader styles(o.style_files, loader_options(o, 1), "--style");
   if (resume) {
     contents.seek(resume->state.content_position);
     styles.seek(resume->state.style_position);

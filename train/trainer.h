@@ -49,7 +49,8 @@ struct TrainingResult {
   StepResult last;         // the last step's losses and times
 };
 
-// The loss (or a gradient) of `step` was not finite: the parameters were not updated, nothing was saved.
+// A loss, gradient or parameter became NaN or Inf; its message names the step and the checkpoint kept.
+// Nothing is saved after the last good checkpoint.
 struct TrainingDiverged : std::runtime_error {
   using std::runtime_error::runtime_error;
 };

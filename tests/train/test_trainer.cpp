@@ -63,11 +63,11 @@ TEST_CASE("trainer: on a fixed batch the loss goes down") {
   check_same_parameters(gs::models::Stylizer::load(train::model_path(o.out_dir)), model);
 }
 
-TEST_CASE("trainer: stopped by SIGINT at step 7 and resumed, a run repeats an uninterrupted 20-step run exactly") {
+TEST_CASE("trainer: stopped by SIGINT at step 10 and resumed to 20, a run repeats an uninterrupted 20-step run exactly") {
   Folders f(5, 4);
   train::TrainerOptions o = gs::test::tiny_options(f.content, f.style, f.out);
   o.steps = 20;
-  o.save_every = 5;
+  o.save_every = 4;  // 10 is not a save point: the stop itself must save
   o.settings = {{"--batch", "2"}};
 
   gs::models::Stylizer whole = gs::test::tiny_model();
@@ -76,22 +76,22 @@ TEST_CASE("trainer: stopped by SIGINT at step 7 and resumed, a run repeats an un
   REQUIRE(expected.size() == 20);
   fs::remove_all(o.out_dir);
 
-  // The signal arrives during step 7: the step finishes, a checkpoint is saved, the loop returns.
+  // The signal arrives during step 10: the step finishes, a checkpoint is saved, the loop returns.
   gs::models::Stylizer first = gs::test::tiny_model();
   train::TrainerOptions interrupted = o;
   interrupted.after_step = [](int64_t step, gs::models::Stylizer&) {
-    if (step == 7) std::raise(SIGINT);
+    if (step == 10) std::raise(SIGINT);
   };
   {
     train::StopSignals signals;
     const train::TrainingResult r = train::train(first, interrupted, nullptr, [&] { return signals.requested(); });
     CHECK(r.stopped);
-    CHECK(r.steps_done == 7);
+    CHECK(r.steps_done == 10);
     CHECK(signals.signal_number() == SIGINT);
   }
   const train::Checkpoint ck = train::load_checkpoint(train::checkpoint_path(o.out_dir));
-  CHECK(ck.state.step == 7);
-  CHECK(ck.state.content_position == 14);
+  CHECK(ck.state.step == 10);
+  CHECK(ck.state.content_position == 20);
   CHECK(ck.settings == o.settings);
   CHECK_FALSE(fs::exists(train::model_path(o.out_dir)));  // the run is not finished
 

@@ -38,6 +38,8 @@ expect_error "option --resume: $tmp/nothing.h5" --resume "$tmp/nothing.h5"
 
 vgg="$shared/weights/vgg_normalised.pth"
 if [[ -f "$vgg" && -d "$shared/images/content" ]]; then
+  expect_error "--content: none of the 1 images could be read" --content "$tmp/images" --style "$shared/images/style" \
+    --out "$tmp/o" --vgg "$vgg" --crop 64 --resize 64 --batch 1 --steps 1
   out="$tmp/run"
   "$bin" train --content "$shared/images/content" --style "$shared/images/style" --out "$out" --vgg "$vgg" \
     --batch 1 --resize 64 --crop 64 --steps 1000 --save-every 0 --preview-every 0 >"$tmp/stdout" 2>&1 &
