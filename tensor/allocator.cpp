@@ -10,4 +10,6 @@ bool configure_allocator() {
   return mmap_ok && trim_ok;
 }
 
+void release_free_memory() { malloc_trim(0); }
+
 }  // namespace gs

@@ -17,4 +17,9 @@ constexpr size_t kHeapBlockLimit = size_t{256} << 20;  // M_MMAP_THRESHOLD and M
 // Applies the settings (call once, early in main); false if glibc refused one of them.
 bool configure_allocator();
 
+// Returns the free memory the heap keeps to the kernel (malloc_trim). For work on large images,
+// where memory counts more than the page faults of refilling it: before their big buffers are
+// taken, what earlier stages left free in the heap should not add to the peak.
+void release_free_memory();
+
 }  // namespace gs
