@@ -16,4 +16,6 @@ bool keep_all_freed_memory() {
   return mmap_ok && trim_ok;
 }
 
+void release_free_memory() { malloc_trim(0); }
+
 }  // namespace gs

@@ -23,4 +23,9 @@ bool configure_allocator();
 // time went to page faults). Peak memory grows a little through fragmentation.
 bool keep_all_freed_memory();
 
+// Returns the free memory the heap keeps to the kernel (malloc_trim). For work on large images,
+// where memory counts more than the page faults of refilling it: before their big buffers are
+// taken, what earlier stages left free in the heap should not add to the peak.
+void release_free_memory();
+
 }  // namespace gs

@@ -16,3 +16,12 @@ TEST_CASE("allocator: glibc accepts the settings; large tensors allocated and fr
     CHECK(reinterpret_cast<uintptr_t>(a.data()) % 64 == 0);  // the 64-byte alignment still holds
   }
 }
+
+TEST_CASE("allocator: returning free heap memory to the kernel leaves live tensors intact") {
+  gs::Tensor keep = gs::Tensor::full({1 << 20}, 3.f);
+  { gs::Tensor gone = gs::Tensor::full({8 << 20}, 1.f); }
+  gs::release_free_memory();
+  CHECK(gs::sum_all(keep) == doctest::Approx(3.0 * (1 << 20)));
+  gs::Tensor again = gs::Tensor::full({8 << 20}, 2.f);  // the heap serves new blocks as before
+  CHECK(gs::sum_all(again) == doctest::Approx(2.0 * (8 << 20)));
+}
