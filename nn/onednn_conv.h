@@ -1,21 +1,23 @@
 // 2-D convolution on plain tensors through oneDNN: forward, backward-data and backward-weights on
 // NCHW activations and OIHW weights, and an inference-only forward on NHWC activations
-// (InferenceConv2d, below). Convolution is cross-correlation with zero
-// padding, square kernels of any size, one stride for both axes.
+// (InferenceConv2d, below). Convolution is cross-correlation with zero padding, square kernels of
+// any size, one stride for both axes.
 //
 // What is cached, and why. oneDNN splits a convolution into a primitive descriptor (the search for
 // the fastest implementation and its memory layouts) and a primitive (JIT-compiled machine code).
 // Both cost far more than a small convolution itself (milliseconds), and a training run repeats the
 // same few shapes millions of times. So for every (kind, x shape, w shape, stride, pad, bias, fused
-// ReLU) we build them once and keep them for the life of the process, together with the reorder
-// primitives between our NCHW/OIHW tensors and the blocked layouts oneDNN picks (format_tag::any):
-// a reorder is run only for an argument whose chosen layout differs from ours. The kinds are
-// forward_inference (no gradient will be asked for: oneDNN may skip work kept for backward),
-// forward_training, backward_data and backward_weights; the two backward kinds are created with the
-// forward_training descriptor of the same shapes as their hint, as oneDNN requires. The cache holds
-// no tensor data, only code and layouts, and is guarded by a mutex. The buffers that hold reordered
-// arguments live for one call; the heap hands the same memory to the next call without page faults
-// (tensor/allocator.h), and nothing stays allocated after a large image.
+// ReLU) we build them once and keep them, together with the reorder primitives between our tensors'
+// layouts and the blocked layouts oneDNN picks (format_tag::any): a reorder is run only for an
+// argument whose chosen layout differs from ours. Every image size brings new shapes, so at most
+// 512 are kept, the least recently used dropped first. The kinds are forward_inference (no gradient
+// will be asked for: oneDNN may skip work kept for backward), forward_training, backward_data,
+// backward_weights, and forward_nhwc (InferenceConv2d: channels-last activations, weights laid out
+// by the caller); the two backward kinds are created with the forward_training descriptor of the
+// same shapes as their hint, as oneDNN requires. The cache holds no tensor data, only code and
+// layouts, and is guarded by a mutex. The buffers that hold reordered arguments live for one call;
+// the heap hands the same memory to the next call without page faults (tensor/allocator.h), and
+// nothing stays allocated after a large image.
 //
 // Threads: one global engine and stream. Debian's oneDNN is built with the OpenMP runtime, so its
 // kernels run on the same OpenMP threads as ours (OMP_NUM_THREADS applies to both). Calls from

@@ -41,8 +41,8 @@ const char* kUsage =
     "  --retries N       run a case again, up to N times, while other processes keep the CPU busy (2)\n"
     "  --shared DIR      the shared folder with images/, weights/, fixtures/ (default:\n"
     "                    $GRAPHSTYLE_SHARED or ../shared)\n"
-    "  --case NAME       run one case in this process and print its RESULT line (what the\n"
-    "                    parent runs in each child)\n";
+    "  --case NAME       run one case (kind_S: encoder_512, gnn_1024, ...) in this process and print\n"
+    "                    its RESULT line (what the parent runs in each child)\n";
 
 std::string default_shared() {
   const char* env = std::getenv("GRAPHSTYLE_SHARED");
