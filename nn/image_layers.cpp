@@ -6,9 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "nn/layer_indexing.h"
+
 namespace gs::nn {
 
 namespace {
+using detail::beats;
+using detail::bilinear_taps;
+using detail::pool_max;
+using detail::reflect;
+using detail::Tap;
 
 // Every kernel below works on contiguous [N,C,H,W] data one plane (one (n, c)) at a time; planes
 // are independent, so they are the unit of OpenMP parallelism and backward scatters never race.
@@ -24,8 +31,6 @@ Planes planes_of(const Tensor& x, const char* what) {
 
 // --- reflection padding ---------------------------------------------------------------------------
 
-// Mirror index without repeating the edge: -1 -> 1, n -> n-2 (valid for |overhang| < n).
-int64_t reflect(int64_t i, int64_t n) { return i < 0 ? -i : (i >= n ? 2 * (n - 1) - i : i); }
 
 // x: [N,C,H,W] -> [N,C,H+2p,W+2p]
 Tensor reflection_pad_forward(const Tensor& x_in, int p) {
@@ -77,11 +82,6 @@ Tensor reflection_pad_backward(const Tensor& g_in, const Shape& x_shape, int p) 
 
 // --- max-pool 2x2, stride 2, ceil mode ------------------------------------------------------------
 
-// The pool's comparison: a strictly larger value, or a NaN (as in PyTorch), replaces the best so far.
-// Scanning a window row-major, ties therefore keep the first maximum. Written as selects rather
-// than branches: on real data the outcome is random and mispredicted branches would dominate.
-inline bool beats(float v, float best) { return v > best || std::isnan(v); }
-inline float pool_max(float best, float v) { return beats(v, best) ? v : best; }
 
 // Flat index in the plane of the maximum of window (oy, ox); at odd sizes the last row and column
 // of windows are partial (ceil mode).
@@ -190,24 +190,6 @@ Tensor upsample_nearest_backward(const Tensor& g_in, const Shape& x_shape) {
   return gx;
 }
 
-// Where output index d of a x2 bilinear resize (align_corners = false) reads its input: PyTorch's
-// src = (d + 0.5) / 2 - 0.5, clamped at 0; neighbours i0 = floor(src) and i1 = i0 + 1 (or i0 at the
-// last input index); weights 1 - l and l with l = src - i0.
-struct Tap {
-  int64_t i0, i1;
-  float w0, w1;
-};
-
-std::vector<Tap> bilinear_taps(int64_t n_in) {
-  std::vector<Tap> taps(2 * n_in);
-  for (int64_t d = 0; d < 2 * n_in; ++d) {
-    const float src = std::max(0.5f * (static_cast<float>(d) + 0.5f) - 0.5f, 0.f);
-    const int64_t i0 = static_cast<int64_t>(src);
-    const float l = src - static_cast<float>(i0);
-    taps[d] = {i0, i0 < n_in - 1 ? i0 + 1 : i0, 1.f - l, l};
-  }
-  return taps;
-}
 
 // x: [N,C,H,W] -> [N,C,2H,2W]
 Tensor upsample_bilinear_forward(const Tensor& x_in) {

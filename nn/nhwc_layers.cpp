@@ -7,9 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "nn/layer_indexing.h"
+
 namespace gs::nn {
 
 namespace {
+using detail::bilinear_taps;
+using detail::pool_max;
+using detail::reflect;
+using detail::Tap;
 
 struct Map {
   int64_t n, h, w, c;
@@ -36,27 +42,6 @@ void transpose_plane(const float* src, float* dst, int64_t rows, int64_t cols) {
   }
 }
 
-// Mirror index without repeating the edge: -1 -> 1, n -> n-2.
-int64_t reflect(int64_t i, int64_t n) { return i < 0 ? -i : (i >= n ? 2 * (n - 1) - i : i); }
-
-// The pool's comparison (nn/image_layers.cpp): larger, or NaN, replaces the best so far.
-inline float pool_max(float best, float v) { return v > best || std::isnan(v) ? v : best; }
-
-// Bilinear x2 taps, as nn/image_layers.cpp: src = max((d + 0.5) / 2 - 0.5, 0).
-struct Tap {
-  int64_t i0, i1;
-  float w0, w1;
-};
-std::vector<Tap> bilinear_taps(int64_t n_in) {
-  std::vector<Tap> taps(2 * n_in);
-  for (int64_t d = 0; d < 2 * n_in; ++d) {
-    const float src = std::max(0.5f * (static_cast<float>(d) + 0.5f) - 0.5f, 0.f);
-    const int64_t i0 = static_cast<int64_t>(src);
-    const float l = src - static_cast<float>(i0);
-    taps[d] = {i0, i0 < n_in - 1 ? i0 + 1 : i0, 1.f - l, l};
-  }
-  return taps;
-}
 
 }  // namespace
 
