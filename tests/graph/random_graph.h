@@ -2,9 +2,11 @@
 // clear of the kinks of bilinear sampling (integer coordinates and the clamp bounds), so that finite
 // differences see a smooth function.
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
+#include "graph/attention.h"
 #include "graph/edge_list.h"
 #include "graph/patches.h"
 #include "tensor/tensor.h"
@@ -55,6 +57,19 @@ inline Tensor smooth_scales(const graph::EdgeList& edges, const graph::PatchGrid
     }
   }
   return s;
+}
+
+// How far the intra-domain logits q_i + key_j (before LeakyReLU) stay from its kink at 0; gradient
+// checks draw inputs until this exceeds the finite-difference reach. f1: [1,C,H,W], one image.
+inline float intra_logit_margin(const Tensor& f1, const graph::EdgeList& edges, const Tensor& Wk, const Tensor& aq,
+                                const Tensor& ak, int64_t p) {
+  using ag::Variable;
+  const Tensor q = graph::patch_mean(graph::score_map(Variable(f1), Variable(Wk), Variable(aq)), p).value();
+  const Tensor key = graph::patch_mean(graph::score_map(Variable(f1), Variable(Wk), Variable(ak)), p).value();
+  float margin = INFINITY;
+  for (int64_t e = 0; e < edges.size(); ++e)
+    margin = std::min(margin, std::fabs(q.data()[e / edges.k] + key.data()[edges.index[e]]));
+  return margin;
 }
 
 }  // namespace gs::test
