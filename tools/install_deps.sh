@@ -1,8 +1,27 @@
 #!/usr/bin/env bash
 # Installs graphstyle's build and test dependencies from Debian 12 packages (needs root or sudo).
+# Cheap to re-run: when dpkg already has every package, apt-get is not called at all.
+#
+# The package list lives on the apt-get line at the bottom, once: ../shared/tools/check-fresh-deps
+# reads that line to prove a fresh machine gets everything the build uses, and the dpkg check
+# below reads the same line, so the two can never disagree.
+#   ocl-icd-opencl-dev: libdnnl-dev only recommends it, but oneDNN's CMake config requires OpenCL.
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+
+packages=$(sed -n '/^install_packages()/,/^}/p' "$0" | tr -d '\\' | tr ' ' '\n' | grep -E '^[a-z0-9][a-z0-9+.-]+$' | grep -vx -e install -e apt-get)
+
+install_packages() {
+  $SUDO apt-get install -y -qq --no-install-recommends \
+    g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev \
+    >/dev/null
+}
+
+# shellcheck disable=SC2086
+if dpkg -s $packages >/dev/null 2>&1; then
+  exit 0
+fi
+echo "install_deps: installing $(echo $packages)" >&2
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
-  g++ cmake make pkg-config libeigen3-dev libdnnl-dev libstb-dev doctest-dev libhdf5-dev >/dev/null
+install_packages

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on a fresh Debian 12 machine: install the packages, build, make a model file from the
-# released AdaIN weights, and stylize a photograph with a painting.
+# The main job on a fresh Debian 12 machine: install the packages (only when one is missing), build,
+# make a model file from the released AdaIN weights, and stylize a photograph with a painting.
 #   WEIGHTS  folder with vgg_normalised.pth and decoder.pth (default ../shared/weights)
 #   IMAGES   folder with content/ and style/ (default ../shared/images)
 #   OUT      output image (default out/chicago_starry_night.png)
