@@ -26,6 +26,10 @@ BatchLoader::BatchLoader(std::vector<std::string> files, LoaderOptions options, 
   if (options_.batch < 1 || options_.crop < 1 || options_.resize < options_.crop)
     throw std::invalid_argument(name_ + ": need batch >= 1 and resize (" + std::to_string(options_.resize) +
                                 ") >= crop (" + std::to_string(options_.crop) + ")");
+  if (options_.resize_min != 0 && (options_.resize_min < options_.crop || options_.resize_min > options_.resize))
+    throw std::invalid_argument(name_ + ": need crop (" + std::to_string(options_.crop) + ") <= resize_min (" +
+                                std::to_string(options_.resize_min) + ") <= resize (" +
+                                std::to_string(options_.resize) + ")");
   start_workers();
 }
 
@@ -75,10 +79,16 @@ Tensor BatchLoader::load_sample(int64_t n) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (bad_files_.count(file)) continue;
     }
+    // One RNG per sample: the crop (and the scale and mirroring, when on) follow from (seed, n) alone.
+    Rng crop_rng(mix(options_.seed ^ mix(static_cast<uint64_t>(n) * 2 + 1)));
+    int64_t s = options_.resize;
+    if (options_.resize_min > 0 && options_.resize_min < options_.resize)
+      s = options_.resize_min +
+          static_cast<int64_t>(crop_rng.next() % static_cast<uint64_t>(options_.resize - options_.resize_min + 1));
     Tensor img;
     try {
       img = load_image(files_[file]);
-      const int64_t h = img.size(1), w = img.size(2), s = options_.resize;
+      const int64_t h = img.size(1), w = img.size(2);
       // Shorter side to `resize` exactly (no rounding to 8: the crop decides the training size).
       const int64_t th = h <= w ? s : std::max<int64_t>(s, (h * s + w / 2) / w);
       const int64_t tw = h <= w ? std::max<int64_t>(s, (w * s + h / 2) / h) : s;
@@ -89,11 +99,12 @@ Tensor BatchLoader::load_sample(int64_t n) {
         std::fprintf(stderr, "warning: %s: skipping unreadable image: %s\n", name_.c_str(), e.what());
       continue;
     }
-    Rng crop_rng(mix(options_.seed ^ mix(static_cast<uint64_t>(n) * 2 + 1)));
     const int64_t c = options_.crop;
     const int64_t y = static_cast<int64_t>(crop_rng.next() % static_cast<uint64_t>(img.size(1) - c + 1));
     const int64_t x = static_cast<int64_t>(crop_rng.next() % static_cast<uint64_t>(img.size(2) - c + 1));
-    return img.slice(1, y, y + c).slice(2, x, x + c).contiguous();
+    Tensor sample = img.slice(1, y, y + c).slice(2, x, x + c).contiguous();
+    if (options_.flip && (crop_rng.next() & 1)) sample = mirror_left_right(sample);
+    return sample;
   }
   throw std::runtime_error(name_ + ": none of the " + std::to_string(F) + " images could be read");
 }

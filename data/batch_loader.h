@@ -2,9 +2,9 @@
 //
 // Determinism: sample number n (counting from 0 over the whole run) takes the file at position
 // n % F of a permutation drawn for epoch n / F from the seed, and its crop offsets from an RNG
-// seeded by (seed, n). So the loader's whole state is one counter, `position()`: a run resumed from
-// a checkpoint at position P sees exactly the batches an uninterrupted run sees, however the worker
-// threads are scheduled. A file that cannot be decoded is skipped (the next file of the permutation
+// seeded by (seed, n), as are its scale and mirroring when those augmentations are on. So the
+// loader's whole state is one counter, `position()`: a run resumed from a checkpoint at position P
+// sees exactly the batches an uninterrupted run sees, however the worker threads are scheduled. A file that cannot be decoded is skipped (the next file of the permutation
 // stands in), reported once on stderr and counted in `skipped_files()`; it never stops training.
 #pragma once
 #include <atomic>
@@ -24,6 +24,8 @@ namespace gs::data {
 struct LoaderOptions {
   int64_t batch = 8;
   int64_t resize = 512;  // shorter side, before cropping
+  int64_t resize_min = 0;  // > 0: the shorter side is drawn per sample from [resize_min, resize] (multi-scale crops)
+  bool flip = false;       // mirror each sample left-right with probability 1/2
   int64_t crop = 256;
   uint64_t seed = 0;
   int workers = 2;

@@ -154,4 +154,15 @@ Tensor load_image_sized(const std::string& path, const SizeSpec& spec, const Ima
   return resize_image(img, h, w);
 }
 
+Tensor mirror_left_right(const Tensor& rgb) {
+  const Tensor src = rgb.contiguous();
+  const int64_t planes = src.size(0) * src.size(1), w = src.size(2);
+  Tensor out = Tensor::empty(src.shape());
+  const float* in = src.data();
+  float* o = out.data();
+  for (int64_t row = 0; row < planes; ++row)
+    for (int64_t x = 0; x < w; ++x) o[row * w + x] = in[row * w + (w - 1 - x)];
+  return out;
+}
+
 }  // namespace gs::data

@@ -25,6 +25,9 @@ void save_image(const std::string& path, const Tensor& rgb, int jpeg_quality = 9
 // rgb: [3,H,W] -> [3,height,width], Catmull-Rom (bicubic) filter, edges clamped.
 Tensor resize_image(const Tensor& rgb, int64_t height, int64_t width);
 
+// rgb: [C,H,W] -> [C,H,W], column x taken from column W-1-x (training's flip augmentation).
+Tensor mirror_left_right(const Tensor& rgb);
+
 // --size: "512" = shorter side 512 and the other side scaled and rounded to a multiple of 8;
 // "320x240" = exactly W x H; "0" = keep the file's size.
 struct SizeSpec {

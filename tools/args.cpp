@@ -1,6 +1,7 @@
 #include "tools/args.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -47,6 +48,15 @@ int64_t Args::get_int(const std::string& name, int64_t fallback, int64_t lo, int
   return x;
 }
 
+namespace {
+// 0.25 as "0.25", 1e-12 as "1e-12" (std::to_string would say 0.000000).
+std::string number_text(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+}  // namespace
+
 double Args::get_double(const std::string& name, double fallback, double lo, double hi) {
   auto v = value(name);
   if (!v) return fallback;
@@ -54,8 +64,8 @@ double Args::get_double(const std::string& name, double fallback, double lo, dou
   errno = 0;
   const double x = std::strtod(v->c_str(), &end);
   if (v->empty() || *end || errno || !(x >= lo && x <= hi))
-    throw std::invalid_argument("option " + name + " " + *v + ": expected a number in [" + std::to_string(lo) + ", " +
-                                std::to_string(hi) + "]");
+    throw std::invalid_argument("option " + name + " " + *v + ": expected a number in [" + number_text(lo) + ", " +
+                                number_text(hi) + "]");
   return x;
 }
 

@@ -28,6 +28,8 @@ const char* kUsage =
     "  --batch N            images per step (8)\n"
     "  --resize N           shorter side before cropping (512)\n"
     "  --crop N             random square crops of N x N (256)\n"
+    "  --resize-min N       multi-scale crops: each image's shorter side drawn from [N, --resize] (off)\n"
+    "  --flip on|off        mirror half of the crops left-right (off)\n"
     "Model:\n"
     "  --vgg FILE           the frozen encoder: vgg_normalised.pth (or a torchvision vgg19 .pth)\n"
     "  --model FILE         instead of --vgg: the encoder and configuration of a model file\n"
@@ -41,6 +43,9 @@ const char* kUsage =
     "  --steps N            steps in all (160000); a resumed run continues up to N\n"
     "  --lr X               Adam's learning rate (1e-4), decayed as lr / (1 + lr-decay * step)\n"
     "  --lr-decay X         (5e-5)\n"
+    "  --lr-decoder X       the decoder's learning rate (--lr); a pretrained decoder wants smaller steps\n"
+    "  --alpha X            train with t = alpha t + (1 - alpha) Fc (1, MODEL.md): the decoder learns the\n"
+    "                       mix it will decode when stylize uses the same --alpha\n"
     "  --style-weight X     lambda in L = Lc + lambda Ls (10)\n"
     "  --seed N             parameter initialisation, data order and crops (0)\n"
     "Output, in --out DIR:\n"
@@ -48,6 +53,7 @@ const char* kUsage =
     "  checkpoint.h5        every --save-every N steps (1000), when stopped, and at the end\n"
     "  preview_STEP.png     every --preview-every N steps (500; 0 = never): the first 2 content images\n"
     "                       in the first 2 styles, at the crop size\n"
+    "  model_STEP.h5        every --snapshot-every N steps (0 = never): the model, for held-out curves\n"
     "  model.h5             the trained model, for graphstyle stylize --model\n"
     "Resuming: --resume DIR/checkpoint.h5 continues exactly where the checkpoint left off (the same\n"
     "  batches and losses as an uninterrupted run); options not given are taken from the checkpoint.\n"
@@ -104,7 +110,8 @@ class RunOptions {
   // Says so when a resumed run changes an option that shapes the results.
   std::string record(const std::string& option, const std::string& value, bool given) {
     const auto stored = stored_value(option);
-    const bool bookkeeping = option == "--steps" || option == "--save-every" || option == "--preview-every";
+    const bool bookkeeping = option == "--steps" || option == "--save-every" || option == "--preview-every" ||
+                             option == "--snapshot-every";
     if (given && stored && *stored != value && !bookkeeping)
       std::fprintf(stderr,
                    "note: %s %s replaces the checkpoint's %s: the resumed run differs from an uninterrupted one\n",
@@ -139,9 +146,14 @@ train::TrainerOptions read_run_options(RunOptions& run, std::string& content_dir
   o.batch = run.integer("--batch", 8, 1, 4096);
   o.resize = run.integer("--resize", 512, 8, 16384);
   o.crop = run.integer("--crop", 256, 8, 16384);
+  o.resize_min = run.integer("--resize-min", 0, 0, 16384);
+  o.flip = run.choice("--flip", "off", {"on", "off"}) == "on";
   o.steps = run.integer("--steps", 160000, 0, 1'000'000'000);
   o.adam.lr = static_cast<float>(run.number("--lr", 1e-4, 1e-12, 1.0));
   o.adam.lr_decay = static_cast<float>(run.number("--lr-decay", 5e-5, 0.0, 1e6));
+  const double lr_decoder = run.number("--lr-decoder", o.adam.lr, 0.0, 1.0);
+  o.decoder_lr_scale = static_cast<float>(lr_decoder / o.adam.lr);
+  o.step.graph.alpha = static_cast<float>(run.number("--alpha", 1.0, 0.0, 1.0));
   o.step.style_weight = static_cast<float>(run.number("--style-weight", 10.0, 0.0, 1e9));
   o.step.graph.k = static_cast<int>(run.integer("--k", 5, 1, 64));
   o.step.graph.kc = static_cast<int>(run.integer("--kc", 5, 0, 64));
@@ -152,9 +164,13 @@ train::TrainerOptions read_run_options(RunOptions& run, std::string& content_dir
   o.seed = static_cast<uint64_t>(run.integer("--seed", 0, 0, INT64_MAX));
   o.save_every = run.integer("--save-every", 1000, 0, INT64_MAX);
   o.preview_every = run.integer("--preview-every", 500, 0, INT64_MAX);
+  o.snapshot_every = run.integer("--snapshot-every", 0, 0, INT64_MAX);
   if (o.crop > o.resize)
     throw std::invalid_argument("option --crop " + std::to_string(o.crop) + " is larger than --resize " +
                                 std::to_string(o.resize));
+  if (o.resize_min != 0 && (o.resize_min < o.crop || o.resize_min > o.resize))
+    throw std::invalid_argument("option --resize-min " + std::to_string(o.resize_min) + " must lie between --crop " +
+                                std::to_string(o.crop) + " and --resize " + std::to_string(o.resize));
   return o;
 }
 

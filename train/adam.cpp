@@ -1,10 +1,17 @@
 #include "train/adam.h"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 namespace gs::train {
 
-Adam::Adam(std::vector<ag::Variable> params, AdamOptions options) : params_(std::move(params)), options_(options) {
+Adam::Adam(std::vector<ag::Variable> params, AdamOptions options, std::vector<float> lr_scales)
+    : params_(std::move(params)), options_(options), lr_scales_(std::move(lr_scales)) {
+  if (lr_scales_.empty()) lr_scales_.assign(params_.size(), 1.f);
+  if (lr_scales_.size() != params_.size())
+    throw std::invalid_argument("Adam: " + std::to_string(lr_scales_.size()) + " learning-rate scales for " +
+                                std::to_string(params_.size()) + " parameters");
   for (const ag::Variable& p : params_) {
     m_.push_back(Tensor::zeros(p.shape()));
     v_.push_back(Tensor::zeros(p.shape()));
@@ -29,7 +36,7 @@ void Adam::step() {
     const float* gd = g.data();
     const int64_t n = g.numel();
     // PyTorch's order of operations: p -= lr * (m / bc1) / (sqrt(v / bc2) + eps).
-    const float step_size = static_cast<float>(lr / bc1);
+    const float step_size = static_cast<float>(lr * lr_scales_[i] / bc1);
     const float inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
 #pragma omp parallel for simd if (n > (1 << 15))
     for (int64_t j = 0; j < n; ++j) {

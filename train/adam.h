@@ -18,8 +18,10 @@ struct AdamOptions {
 
 class Adam {
  public:
-  // The parameters are handles: updates write into the variables the model holds.
-  Adam(std::vector<ag::Variable> params, AdamOptions options = {});
+  // The parameters are handles: updates write into the variables the model holds. `lr_scales`, one per
+  // parameter (empty: all 1), multiplies the learning rate of that parameter: a pretrained decoder wants
+  // smaller steps than graph parameters that start from their initialisation.
+  Adam(std::vector<ag::Variable> params, AdamOptions options = {}, std::vector<float> lr_scales = {});
 
   float learning_rate() const;  // at the coming step
   // One update from the parameters' current gradients (a parameter without one is left alone).
@@ -36,6 +38,7 @@ class Adam {
  private:
   std::vector<ag::Variable> params_;
   AdamOptions options_;
+  std::vector<float> lr_scales_;
   std::vector<Tensor> m_, v_;
   int64_t step_ = 0;
 };

@@ -24,6 +24,12 @@ std::string preview_path(const std::string& out_dir, int64_t step) {
   return (fs::path(out_dir) / name).string();
 }
 
+std::string snapshot_path(const std::string& out_dir, int64_t step) {
+  char name[64];
+  std::snprintf(name, sizeof name, "model_%06lld.h5", static_cast<long long>(step));
+  return (fs::path(out_dir) / name).string();
+}
+
 namespace {
 // The trainable parameters' names, in the order of Module::trainable() (the optimiser's order).
 std::vector<std::string> trainable_names(const models::Stylizer& model) {
@@ -70,6 +76,8 @@ data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream) {
   // Content and style draw from their own streams of the run's seed.
   return {.batch = o.batch,
           .resize = o.resize,
+          .resize_min = o.resize_min,
+          .flip = o.flip,
           .crop = o.crop,
           .seed = 2 * o.seed + stream,
           .workers = o.loader_workers,
@@ -122,7 +130,9 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
   const std::string checkpoint_file = checkpoint_path(o.out_dir);
 
   const std::vector<std::string> names = trainable_names(model);
-  Adam adam(model.params().trainable(), o.adam);
+  std::vector<float> lr_scales;
+  for (const std::string& name : names) lr_scales.push_back(name.rfind("decoder.", 0) == 0 ? o.decoder_lr_scale : 1.f);
+  Adam adam(model.params().trainable(), o.adam, lr_scales);
   int64_t step = 0;
   if (resume) {
     restore_optimizer(adam, names, *resume, "--resume checkpoint");
@@ -169,6 +179,8 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     progress.update((step - first_step) * o.batch, losses_note(step, o.steps, r));
     if (o.after_step) o.after_step(step, model);
     if (o.save_every > 0 && step % o.save_every == 0) save();
+    if (o.snapshot_every > 0 && step % o.snapshot_every == 0)
+      data::save_model_file(snapshot_path(o.out_dir, step), model.config(), model.named_tensors());
     if (preview && step % o.preview_every == 0) preview->write(preview_path(o.out_dir, step), model, o.step.graph);
   }
   progress.finish();

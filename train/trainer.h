@@ -34,6 +34,12 @@ struct TrainerOptions {
   int64_t preview_every = 0;  // 0: no previews
   int preview_pairs = 2;      // the preview grid's content and style images
   int64_t batch = 8, resize = 512, crop = 256;
+  // Augmentation for small data sets: each sample's shorter side is drawn uniformly from
+  // [resize_min, resize] (0: always `resize`), and it is mirrored left-right with probability 1/2 when `flip`.
+  int64_t resize_min = 0;
+  bool flip = false;
+  float decoder_lr_scale = 1.f;  // the decoder's learning rate relative to adam.lr (graph and scale parameters)
+  int64_t snapshot_every = 0;    // also keep model_<step>.h5 every so many steps, for held-out curves (0: never)
   uint64_t seed = 0;       // data order and crops (the model is initialised by the caller)
   int loader_workers = 1;  // per folder; decoding runs beside the step on the same cores
   AdamOptions adam;
@@ -59,6 +65,7 @@ std::string checkpoint_path(const std::string& out_dir);             // DIR/chec
 std::string model_path(const std::string& out_dir);                  // DIR/model.h5
 std::string log_path(const std::string& out_dir);                    // DIR/log.csv
 std::string preview_path(const std::string& out_dir, int64_t step);  // DIR/preview_000100.png
+std::string snapshot_path(const std::string& out_dir, int64_t step); // DIR/model_000500.h5
 
 // Checks the options against the model, the crops and the checkpoint, naming the offending option
 // (k larger than a crop's style patches, --steps behind the checkpoint, ...). train() calls it first.

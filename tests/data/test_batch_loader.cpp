@@ -66,3 +66,45 @@ TEST_CASE("batch loader: the same batches whatever the workers; seek resumes exa
   data::BatchLoader other(files, opt, "content");
   CHECK(gs::max_abs_diff(other.next(), one[0]) > 0.f);
 }
+
+TEST_CASE("batch loader: multi-scale crops and flips follow from (seed, n), and change the crops") {
+  const std::string dir = make_folder();
+  const auto files = data::list_images(dir, "--content");
+  const data::LoaderOptions plain{.batch = 2, .resize = 40, .crop = 24, .seed = 3, .workers = 1};
+  data::LoaderOptions augmented = plain;
+  augmented.resize_min = 24;
+  augmented.flip = true;
+  std::vector<Tensor> first, plain_batches;
+  {
+    data::BatchLoader loader(files, augmented, "content");
+    data::BatchLoader reference(files, plain, "content");
+    for (int i = 0; i < 6; ++i) {
+      first.push_back(loader.next());
+      plain_batches.push_back(reference.next());
+    }
+  }
+  data::LoaderOptions two_workers = augmented;
+  two_workers.workers = 2;
+  data::BatchLoader again(files, two_workers, "content");
+  again.seek(4);
+  CHECK(gs::max_abs_diff(again.next(), first[2]) == 0.f);
+  bool any_differs = false;
+  for (int i = 0; i < 6; ++i) any_differs |= gs::max_abs_diff(first[i], plain_batches[i]) > 0.f;
+  CHECK(any_differs);
+  // resize_min outside [crop, resize] is refused.
+  data::LoaderOptions bad = plain;
+  bad.resize_min = 20;
+  CHECK_THROWS_WITH_AS(data::BatchLoader(files, bad, "content"), doctest::Contains("resize_min"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("image: mirror_left_right reverses the columns of every channel") {
+  Tensor img = Tensor::zeros({2, 2, 3});
+  img.set({0, 0, 0}, 1.f);
+  img.set({1, 1, 1}, 2.f);
+  const Tensor m = data::mirror_left_right(img);
+  CHECK(m.at({0, 0, 2}) == 1.f);
+  CHECK(m.at({0, 0, 0}) == 0.f);
+  CHECK(m.at({1, 1, 1}) == 2.f);
+  CHECK(gs::max_abs_diff(data::mirror_left_right(m), img) == 0.f);
+}

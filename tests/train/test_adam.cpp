@@ -41,3 +41,15 @@ TEST_CASE("adam: matches a double-precision reference over several steps") {
   CHECK(w.value().at({0}) == doctest::Approx(ref[0]).epsilon(1e-5));
   CHECK(w.value().at({1}) == doctest::Approx(ref[1]).epsilon(1e-5));
 }
+
+TEST_CASE("adam: a learning-rate scale per parameter moves that parameter by lr * scale") {
+  Variable a(Tensor({2}, {1, 1}), true), b(Tensor({2}, {1, 1}), true);
+  gs::train::Adam opt({a, b}, {.lr = 0.1f}, {1.f, 0.25f});
+  a.add_grad(Tensor({2}, {1.f, -3.f}));
+  b.add_grad(Tensor({2}, {1.f, -3.f}));
+  opt.step();
+  CHECK(a.value().at({0}) == doctest::Approx(0.9).epsilon(1e-6));
+  CHECK(b.value().at({0}) == doctest::Approx(0.975).epsilon(1e-6));
+  CHECK(b.value().at({1}) == doctest::Approx(1.025).epsilon(1e-6));
+  CHECK_THROWS_AS(gs::train::Adam({a, b}, {}, {1.f}), std::invalid_argument);
+}

@@ -35,6 +35,12 @@ expect_error "exactly one of --vgg VGG.pth and --model MODEL.h5" --content "$tmp
 expect_error "--vgg $tmp/nope.pth" --content "$tmp/images" --style "$tmp/images" --out "$tmp/o" --vgg "$tmp/nope.pth"
 expect_error "--patch 4: must be odd" --content "$tmp/images" --style "$tmp/images" --out "$tmp/o" --vgg x.pth --patch 4
 expect_error "option --resume: $tmp/nothing.h5" --resume "$tmp/nothing.h5"
+expect_error "option --resize-min 100 must lie between --crop 128 and --resize 256" --content "$tmp/images" \
+  --style "$tmp/images" --out "$tmp/o" --vgg x.pth --crop 128 --resize 256 --resize-min 100
+expect_error "option --alpha 1.5: expected a number in [0, 1]" --content "$tmp/images" --style "$tmp/images" \
+  --out "$tmp/o" --vgg x.pth --alpha 1.5
+expect_error "option --flip yes: expected on | off" --content "$tmp/images" --style "$tmp/images" --out "$tmp/o" \
+  --vgg x.pth --flip yes
 
 vgg="$shared/weights/vgg_normalised.pth"
 if [[ -f "$vgg" && -d "$shared/images/content" ]]; then
