@@ -69,6 +69,7 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
       models::graph_stage(params, config, fc, style_features[3], options.graph, trace ? &trace->graph : nullptr);
   lap(clock, r.times.graph_forward);
   if (trace) trace->fc = fc.value();
+  const ag::Variable photo_target = options.photo_weight > 0.f ? ag::Variable(fc.value()) : ag::Variable();
   fc = ag::Variable();  // the graph stage holds what its backward needs
   ag::Variable t_cut(t.value(), true);
   ag::Variable out = models::decode(params, config, t_cut);
@@ -81,6 +82,8 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
     const ag::Variable ls = nn::style_loss(out_features, style_features);
     style_features.clear();  // only their statistics were needed (the graph stage keeps relu4_1)
     ag::Variable loss = ag::add(lc, ag::mul_scalar(ls, options.style_weight));
+    if (options.photo_weight > 0.f)
+      loss = ag::add(loss, ag::mul_scalar(nn::content_loss(out_features[3], photo_target), options.photo_weight));
     r.loss = loss.value().item();
     r.loss_content = lc.value().item();
     r.loss_style = ls.value().item();

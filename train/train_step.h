@@ -2,7 +2,8 @@
 //   encode content (relu4_1) and style (relu1_1..relu4_1) without gradient;
 //   t = graph stage(fc, fs); out = decoder(t);
 //   re-encode out at relu1_1..relu4_1 (the frozen encoder passes the gradient through to out);
-//   L = Lc + lambda Ls, Lc = mse(phi4_1(out), t detached), Ls = mean/std matching on four layers;
+//   L = Lc + lambda Ls, Lc = mse(phi4_1(out), t detached), Ls = mean/std matching on four layers
+//   (plus, when asked, photo_weight * mse(phi4_1(out), Fc));
 //   backward; one Adam update of the trainable parameters (scale.*, inter.*, intra.*, decoder.*).
 // The backward runs in three stages (loss network, decoder, graph stage) through leaf cuts at `out`
 // and `t`: the same gradients as one pass, each stage's graph freed before the next runs, and a time
@@ -19,6 +20,10 @@ namespace gs::train {
 struct StepOptions {
   models::GraphOptions graph;  // p, k, kc, deformable, aggregator, metric (stroke and alpha stay 1)
   float style_weight = 10.f;   // lambda
+  // Beyond MODEL.md (0 = off): + photo_weight * mse(phi4_1(out), Fc), a content term against the photo's
+  // own features. MODEL.md's Lc compares with t, the graph stage's output, so nothing else pulls the
+  // output toward the photo's structure.
+  float photo_weight = 0.f;
 };
 
 // Seconds spent per phase of one step.

@@ -24,14 +24,15 @@ train::StepOptions tiny_step_options() {
 }
 }  // namespace
 
-TEST_CASE("train step: the staged backward gives the gradients of one backward pass over the whole loss") {
+namespace {
+// Checks compute_gradients against MODEL.md 4 written out in one graph (plus the photo term and the
+// alpha mix when the options ask for them): the same losses and, bit for bit, the same gradients.
+void check_staged_backward(const train::StepOptions& options) {
   gs::models::Stylizer model = gs::test::tiny_model(3);
   gs::Rng rng(5);
   const Tensor content = Tensor::uniform({2, 3, 32, 32}, rng, 0.f, 1.f);
   const Tensor style = Tensor::uniform({2, 3, 32, 40}, rng, 0.f, 1.f);
-  const train::StepOptions options = tiny_step_options();
 
-  // MODEL.md 4 written out in one graph.
   auto& params = model.params();
   const auto& config = model.config();
   params.zero_grad();
@@ -45,7 +46,9 @@ TEST_CASE("train step: the staged backward gives the gradients of one backward p
   const ag::Variable t = gs::models::graph_stage(params, config, fc, sf[3], options.graph);
   const auto of = gs::models::encode(params, config, gs::models::decode(params, config, t), {1, 2, 3, 4});
   const ag::Variable lc = gs::nn::content_loss(of[3], t), ls = gs::nn::style_loss(of, sf);
-  ag::Variable loss = ag::add(lc, ag::mul_scalar(ls, 10.f));
+  ag::Variable loss = ag::add(lc, ag::mul_scalar(ls, options.style_weight));
+  if (options.photo_weight > 0.f)
+    loss = ag::add(loss, ag::mul_scalar(gs::nn::content_loss(of[3], fc), options.photo_weight));
   loss.backward();
   std::vector<std::pair<std::string, Tensor>> expected;
   for (const auto& p : params.parameters())
@@ -63,6 +66,18 @@ TEST_CASE("train step: the staged backward gives the gradients of one backward p
   // The encoder is frozen: no gradient ever reaches it.
   CHECK_FALSE(params.get("encoder.conv1_1.weight").has_grad());
   CHECK(r.times.total() > 0);
+}
+}  // namespace
+
+TEST_CASE("train step: the staged backward gives the gradients of one backward pass over the whole loss") {
+  check_staged_backward(tiny_step_options());
+}
+
+TEST_CASE("train step: the photo content term and training alpha enter the loss and gradients as written") {
+  train::StepOptions options = tiny_step_options();
+  options.photo_weight = 0.5f;
+  options.graph.alpha = 0.7f;
+  check_staged_backward(options);
 }
 
 TEST_CASE("train step: a non-finite loss leaves the parameters and the optimiser untouched") {
