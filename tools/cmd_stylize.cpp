@@ -18,6 +18,7 @@ const char* kUsage =
     "  --size N            content size: shorter side N (rounded to a multiple of 8), WxH, or 0 = as is (512)\n"
     "  --style-size N      style size, same forms (default: --size)\n"
     "  --alpha A           stylization strength in [0, 1] (1)\n"
+    "  --mix content|adain (1 - alpha) mixes in the content features (content, MODEL.md) or AdaIN(Fc, Fs)\n"
     "  --method adain|gnn  AdaIN, or the GNN stylizer (gnn)\n"
     "GNN controls (MODEL.md 2, 6):\n"
     "  --k K               style neighbours per content patch, 1..64 (5)\n"
@@ -64,6 +65,8 @@ int run_stylize(const std::vector<std::string>& argv) {
   gnn.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
                                                                                  : graph::Metric::euclidean;
   gnn.alpha = alpha;
+  gnn.mix = args.get_choice("--mix", "content", {"content", "adain"}) == "adain" ? models::GraphOptions::Mix::adain
+                                                                                : models::GraphOptions::Mix::content;
   const std::string dump_path = args.get("--dump-graph", "");
   const std::string explain_dir = args.get("--explain-dir", "");
   data::ImageLimits limits;
