@@ -9,12 +9,14 @@ int run_bench(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
+int run_evaluate(const std::vector<std::string>& args);
 
 namespace {
 const Command kCommands[] = {
     {"stylize", "stylize a content image with a style image", run_stylize},
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
     {"train", "train the stylizer on folders of content and style images", run_train},
+    {"evaluate", "measure stylized images: content, style and local-style metrics, SSIM, a panel", run_evaluate},
     {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
     {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},
 };
