@@ -16,6 +16,7 @@
 #include "data/image_folder.h"
 #include "eval/font.h"
 #include "eval/metrics.h"
+#include "eval/pair_stylizer.h"
 #include "eval/panel.h"
 #include "eval/report.h"
 #include "eval/triples.h"
@@ -68,7 +69,7 @@ struct ModelEntry {
 
 struct Column {  // one way of stylizing: a model and a method
   std::string name;
-  const models::Stylizer* model;
+  size_t model;  // index into the models
   std::string method;
 };
 
@@ -186,23 +187,35 @@ int run_evaluate(const std::vector<std::string>& argv) {
 
   if (!triples_path) {
     std::vector<Column> columns;
-    for (const ModelEntry& m : models)
+    for (size_t m = 0; m < models.size(); ++m)
       for (const std::string& method : methods)
-        columns.push_back({models.size() > 1 ? m.label + ":" + method : method, m.model.get(), method});
+        columns.push_back({models.size() > 1 ? models[m].label + ":" + method : method, m, method});
     for (const Column& c : columns) panel_columns.push_back(c.name);
+    std::vector<std::unique_ptr<eval::PairStylizer>> stylizers;
+    for (const ModelEntry& m : models) stylizers.push_back(std::make_unique<eval::PairStylizer>(*m.model));
+    // relu4_1 of each style image under each model, encoded once; the content's per content image.
+    std::map<std::pair<size_t, std::string>, Tensor> style_features;
     train::ProgressLine progress("evaluate", static_cast<int64_t>(contents.size() * styles.size() * columns.size()),
                                  "image");
     int64_t done = 0;
-    for (const std::string& c : contents)
+    for (const std::string& c : contents) {
+      const Tensor content = cache.image(c, opt.size).unsqueeze(0);
+      std::vector<Tensor> content_features(models.size());
       for (const std::string& s : styles) {
-        const Tensor content = cache.image(c, opt.size).unsqueeze(0), style = cache.image(s, opt.style_size).unsqueeze(0);
+        const Tensor style = cache.image(s, opt.style_size).unsqueeze(0);
         const bool in_panel = static_cast<int64_t>(panel.size()) < panel_rows && font;
         if (in_panel) panel.push_back({stem(c) + "  x  " + stem(s), {content, style}});
         for (const Column& col : columns) {
           const auto ts = std::chrono::steady_clock::now();
+          const eval::PairStylizer& st = *stylizers[col.model];
+          Tensor& f_content = content_features[col.model];
+          if (!f_content.defined()) f_content = st.encode(content);
+          Tensor& f_style = style_features[{col.model, s}];
+          if (!f_style.defined()) f_style = st.encode(style);
+          const int64_t H = content.size(2), W = content.size(3);
           const Tensor raw = col.method == "adain"
-                                 ? col.model->stylize_adain(content, style, opt.alpha)
-                                 : col.model->stylize_gnn(content, style, opt.graph_options(col.model->config()));
+                                 ? st.adain(f_content, f_style, opt.alpha, H, W)
+                                 : st.gnn(f_content, f_style, opt.graph_options(models[col.model].model->config()), H, W);
           const Tensor out = eval::as_saved(raw.select(0, 0));
           t_stylize += seconds_since(ts);
           std::string out_path;
@@ -216,6 +229,7 @@ int run_evaluate(const std::vector<std::string>& argv) {
           progress.update(++done, stem(c) + " x " + stem(s) + " " + col.name);
         }
       }
+    }
     progress.finish();
   } else {
     std::vector<std::string> methods_seen;
