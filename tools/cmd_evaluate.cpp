@@ -14,6 +14,7 @@
 
 #include "data/image.h"
 #include "data/image_folder.h"
+#include "data/model_file.h"
 #include "eval/font.h"
 #include "eval/metrics.h"
 #include "eval/pair_stylizer.h"
@@ -65,6 +66,8 @@ const std::string kUsage =
 struct ModelEntry {
   std::string label;
   std::unique_ptr<models::Stylizer> model;
+  models::GraphOptions gnn;  // the command line's options over the model's recommended settings
+  std::string from_model;    // which settings came from the model
 };
 
 struct Column {  // one way of stylizing: a model and a method
@@ -174,7 +177,9 @@ int run_evaluate(const std::vector<std::string>& argv) {
     if (!fs::exists(path)) throw std::runtime_error("--model " + path + ": no such file");
     for (const ModelEntry& m : models)
       if (m.label == label) throw std::invalid_argument("--model: two models are labelled '" + label + "' (use LABEL=FILE)");
-    models.push_back({label, std::make_unique<models::Stylizer>(models::Stylizer::load(path))});
+    ModelEntry e{label, std::make_unique<models::Stylizer>(models::Stylizer::load(path)), {}, ""};
+    e.gnn = opt.graph_options(e.model->config(), data::load_recommended_settings(path), &e.from_model);
+    models.push_back(std::move(e));
   }
   const models::Stylizer& encoder_model = *models[0].model;
 
@@ -191,6 +196,9 @@ int run_evaluate(const std::vector<std::string>& argv) {
       for (const std::string& method : methods)
         columns.push_back({models.size() > 1 ? models[m].label + ":" + method : method, m, method});
     for (const Column& c : columns) panel_columns.push_back(c.name);
+    if (std::find(methods.begin(), methods.end(), "gnn") != methods.end())
+      for (const ModelEntry& m : models)
+        if (!m.from_model.empty()) std::printf("%s: the model's recommended settings: %s\n", m.label.c_str(), m.from_model.c_str());
     std::vector<std::unique_ptr<eval::PairStylizer>> stylizers;
     for (const ModelEntry& m : models) stylizers.push_back(std::make_unique<eval::PairStylizer>(*m.model));
     // relu4_1 of each style image under each model, encoded once; the content's per content image.
@@ -214,8 +222,8 @@ int run_evaluate(const std::vector<std::string>& argv) {
           if (!f_style.defined()) f_style = st.encode(style);
           const int64_t H = content.size(2), W = content.size(3);
           const Tensor raw = col.method == "adain"
-                                 ? st.adain(f_content, f_style, opt.alpha, H, W)
-                                 : st.gnn(f_content, f_style, opt.graph_options(models[col.model].model->config()), H, W);
+                                 ? st.adain(f_content, f_style, opt.adain_alpha(), H, W)
+                                 : st.gnn(f_content, f_style, models[col.model].gnn, H, W);
           const Tensor out = eval::as_saved(raw.select(0, 0));
           t_stylize += seconds_since(ts);
           std::string out_path;

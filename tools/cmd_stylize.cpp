@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "data/model_file.h"
 #include "models/graph_inspect.h"
 #include "models/stylizer.h"
 #include "tools/args.h"
@@ -46,16 +47,19 @@ int run_stylize(const std::vector<std::string>& argv) {
   args.finish();
   if ((!dump_path.empty() || !explain_dir.empty()) && method != "gnn")
     throw std::invalid_argument("--dump-graph and --explain-dir need --method gnn");
+  // A trained model carries the settings chosen for it on the held-out set; options given win.
+  const data::RecommendedSettings recommended = data::load_recommended_settings(model_path);
 
   const auto t0 = std::chrono::steady_clock::now();
   const Tensor content = data::load_image_sized(content_path, opt.size, opt.limits).unsqueeze(0);
   const Tensor style = data::load_image_sized(style_path, opt.style_size, opt.limits).unsqueeze(0);
   const models::Stylizer model = models::Stylizer::load(model_path);
-  const models::GraphOptions gnn = opt.graph_options(model.config());
+  std::string from_model;
+  const models::GraphOptions gnn = opt.graph_options(model.config(), recommended, &from_model);
   const double t_load = seconds_since(t0);
   const bool inspect = !dump_path.empty() || !explain_dir.empty();
   models::GraphTrace trace;
-  const Tensor out = method == "adain" ? model.stylize_adain(content, style, opt.alpha)
+  const Tensor out = method == "adain" ? model.stylize_adain(content, style, opt.adain_alpha())
                                        : model.stylize_gnn(content, style, gnn, inspect ? &trace : nullptr);
   const double t_run = seconds_since(t0) - t_load;
   data::save_image(out_path, out, quality);
@@ -71,6 +75,10 @@ int run_stylize(const std::vector<std::string>& argv) {
     if (!dump_path.empty()) models::dump_graph(dump_path, trace, g, gnn);
     if (!explain_dir.empty()) models::write_explain_dir(explain_dir, models::explain_images(trace, g, style.select(0, 0)));
   }
+  if (method == "gnn" && !from_model.empty()) std::printf("the model's recommended settings: %s\n", from_model.c_str());
+  if (!explain_dir.empty())
+    std::printf("explain images: %s/{scale_map,attention_entropy,correspondence}.png\n", explain_dir.c_str());
+  if (!dump_path.empty()) std::printf("graph dump: %s\n", dump_path.c_str());
   std::printf("content %lldx%lld, style %lldx%lld; load %.2fs %s %.2fs -> %s\n", (long long)content.size(3),
               (long long)content.size(2), (long long)style.size(3), (long long)style.size(2), t_load, method.c_str(),
               t_run, out_path.c_str());
