@@ -89,7 +89,7 @@ std::string stem(const std::string& path) { return fs::path(path).stem().string(
 // Images and their features, loaded once per file and size however many pairs use them.
 class ImageCache {
  public:
-  ImageCache(const models::Stylizer& encoder_model, data::ImageLimits limits) : model_(encoder_model), limits_(limits) {}
+  ImageCache(const eval::FeatureEncoder& encoder, data::ImageLimits limits) : encoder_(encoder), limits_(limits) {}
   const Tensor& image(const std::string& path, const data::SizeSpec& spec) {
     const std::string k = key(path, spec);
     auto it = images_.find(k);
@@ -100,7 +100,7 @@ class ImageCache {
     const std::string k = key(path, spec);
     auto it = features_.find(k);
     if (it == features_.end())
-      it = features_.emplace(k, eval::image_features(model_.params(), model_.config(), image(path, spec))).first;
+      it = features_.emplace(k, encoder_(image(path, spec))).first;
     return it->second;
   }
 
@@ -109,7 +109,7 @@ class ImageCache {
     return path + "\n" + std::to_string(s.kind) + " " + std::to_string(s.width) + " " + std::to_string(s.height) +
            " " + std::to_string(s.side);
   }
-  const models::Stylizer& model_;
+  const eval::FeatureEncoder& encoder_;
   data::ImageLimits limits_;
   std::map<std::string, Tensor> images_;
   std::map<std::string, eval::Features> features_;
@@ -188,7 +188,8 @@ int run_evaluate(const std::vector<std::string>& argv) {
   std::vector<eval::Result> results;
   std::vector<std::string> panel_columns{"content", "style"};
   std::vector<eval::PanelRow> panel;
-  ImageCache cache(encoder_model, opt.limits);
+  const eval::FeatureEncoder encoder(encoder_model.params(), encoder_model.config());
+  ImageCache cache(encoder, opt.limits);
 
   if (!triples_path) {
     std::vector<Column> columns;
@@ -231,7 +232,7 @@ int run_evaluate(const std::vector<std::string>& argv) {
             out_path = (fs::path(out_dir) / (slug(stem(c)) + "__" + slug(stem(s)) + "__" + slug(col.name) + ".png")).string();
             data::save_image(out_path, out);
           }
-          const eval::Features f = eval::image_features(encoder_model.params(), encoder_model.config(), out);
+          const eval::Features f = encoder(out);
           results.push_back({c, s, col.name, out_path, eval::measure(f, cache.features(c, opt.size), cache.features(s, opt.style_size))});
           if (in_panel) panel.back().images.push_back(out);
           progress.update(++done, stem(c) + " x " + stem(s) + " " + col.name);
@@ -257,8 +258,8 @@ int run_evaluate(const std::vector<std::string>& argv) {
           opt.style_size_given || opt.size_given
               ? opt.style_size
               : data::SizeSpec{data::SizeSpec::shorter_side, 0, 0, std::min(out.size(1), out.size(2))};
-      const eval::Features fc = eval::image_features(encoder_model.params(), encoder_model.config(), content);
-      const eval::Features f = eval::image_features(encoder_model.params(), encoder_model.config(), out);
+      const eval::Features fc = encoder(content);
+      const eval::Features f = encoder(out);
       results.push_back({t.content, t.style, t.method, t.output, eval::measure(f, fc, cache.features(t.style, style_spec))});
       if (font) {
         const auto key = std::make_pair(t.content, t.style);
