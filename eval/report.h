@@ -24,6 +24,8 @@ std::vector<MethodSummary> summarize(const std::vector<Result>& results);
 
 // content,style,method,output,content_relu4_1,...,ssim: a header and one row per result.
 void write_csv(const std::string& path, const std::vector<Result>& results);
+// method,count,content_relu4_1,...,ssim: a header and one row of means per method.
+void write_summary_csv(const std::string& path, const std::vector<MethodSummary>& summary);
 // {"metrics": [names], "results": [{content, style, method, output, <metric>: value}],
 //  "summary": [{method, count, <metric>: mean}]}
 void write_json(const std::string& path, const std::vector<Result>& results);

@@ -56,9 +56,11 @@ const std::string kUsage =
     "Outputs (a summary table, the mean per method, always goes to stdout):\n"
     "  --csv FILE          one row per pair and method: content,style,method,output and the metrics\n"
     "  --json FILE         the same rows and the summary\n"
+    "  --summary FILE      the summary as CSV: method,count and the mean of each metric\n"
     "  --out-dir DIR       also save each stylized image, DIR/CONTENT__STYLE__METHOD.png\n"
     "  --panel FILE.png    a labelled grid: rows = pairs, columns = content | style | each method\n"
-    "  --panel-rows N      pairs in the panel, the first N (6)\n"
+    "  --panel-rows N      pairs in the panel (6): with folders, different contents and styles first;\n"
+    "                      with --triples, the first N pairs of the file\n"
     "  --panel-cell N      cell size in pixels (256)\n"
     "  --font FILE.ttf     the panel's font (" +
     std::string(kDefaultFont) + ")\n";
@@ -115,6 +117,16 @@ class ImageCache {
   std::map<std::string, eval::Features> features_;
 };
 
+// The pairs the panel shows, in order: along the diagonals of the content x style grid, so that the
+// first rows show different contents and different styles (content-major order would show one photo
+// in every style). -> pair (content index, style index) -> panel row.
+std::map<std::pair<size_t, size_t>, size_t> panel_pairs(size_t contents, size_t styles, size_t rows) {
+  std::map<std::pair<size_t, size_t>, size_t> out;
+  for (size_t d = 0; d < styles && out.size() < rows; ++d)
+    for (size_t c = 0; c < contents && out.size() < rows; ++c) out.emplace(std::pair{c, (c + d) % styles}, out.size());
+  return out;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -141,6 +153,7 @@ int run_evaluate(const std::vector<std::string>& argv) {
   const StylizeOptions opt = parse_stylize_options(args, "512");
   const std::string csv_path = args.get("--csv", "");
   const std::string json_path = args.get("--json", "");
+  const std::string summary_path = args.get("--summary", "");
   const std::string out_dir = args.get("--out-dir", "");
   const std::string panel_path = args.get("--panel", "");
   const int64_t panel_rows = args.get_int("--panel-rows", 6, 1, 1000);
@@ -207,13 +220,18 @@ int run_evaluate(const std::vector<std::string>& argv) {
     train::ProgressLine progress("evaluate", static_cast<int64_t>(contents.size() * styles.size() * columns.size()),
                                  "image");
     int64_t done = 0;
-    for (const std::string& c : contents) {
+    const auto panel_row_of = panel_pairs(contents.size(), styles.size(), font ? static_cast<size_t>(panel_rows) : 0);
+    panel.resize(panel_row_of.size());
+    for (size_t ci = 0; ci < contents.size(); ++ci) {
+      const std::string& c = contents[ci];
       const Tensor content = cache.image(c, opt.size).unsqueeze(0);
       std::vector<Tensor> content_features(models.size());
-      for (const std::string& s : styles) {
+      for (size_t si = 0; si < styles.size(); ++si) {
+        const std::string& s = styles[si];
         const Tensor style = cache.image(s, opt.style_size).unsqueeze(0);
-        const bool in_panel = static_cast<int64_t>(panel.size()) < panel_rows && font;
-        if (in_panel) panel.push_back({stem(c) + "  x  " + stem(s), {content, style}});
+        const auto in_panel = panel_row_of.find({ci, si});
+        eval::PanelRow* row = in_panel == panel_row_of.end() ? nullptr : &panel[in_panel->second];
+        if (row) *row = {stem(c) + "  x  " + stem(s), {content, style}};
         for (const Column& col : columns) {
           const auto ts = std::chrono::steady_clock::now();
           const eval::PairStylizer& st = *stylizers[col.model];
@@ -234,7 +252,7 @@ int run_evaluate(const std::vector<std::string>& argv) {
           }
           const eval::Features f = encoder(out);
           results.push_back({c, s, col.name, out_path, eval::measure(f, cache.features(c, opt.size), cache.features(s, opt.style_size))});
-          if (in_panel) panel.back().images.push_back(out);
+          if (row) row->images.push_back(out);
           progress.update(++done, stem(c) + " x " + stem(s) + " " + col.name);
         }
       }
@@ -251,14 +269,13 @@ int run_evaluate(const std::vector<std::string>& argv) {
       const eval::Triple& t = triples[i];
       const Tensor out = data::load_image(t.output, opt.limits);
       // The content at the output's size: the metrics compare them pixel for pixel.
-      const Tensor content = data::load_image_sized(
-          t.content, data::SizeSpec{data::SizeSpec::exact, out.size(2), out.size(1), 0}, opt.limits);
+      const data::SizeSpec content_spec{data::SizeSpec::exact, out.size(2), out.size(1), 0};
       // The style as stylize would have sized it for this output, unless a size is given.
       const data::SizeSpec style_spec =
           opt.style_size_given || opt.size_given
               ? opt.style_size
               : data::SizeSpec{data::SizeSpec::shorter_side, 0, 0, std::min(out.size(1), out.size(2))};
-      const eval::Features fc = encoder(content);
+      const eval::Features& fc = cache.features(t.content, content_spec);
       const eval::Features f = encoder(out);
       results.push_back({t.content, t.style, t.method, t.output, eval::measure(f, fc, cache.features(t.style, style_spec))});
       if (font) {
@@ -267,7 +284,7 @@ int run_evaluate(const std::vector<std::string>& argv) {
         if (it == panel_row_of.end() && static_cast<int64_t>(panel.size()) < panel_rows) {
           it = panel_row_of.emplace(key, panel.size()).first;
           panel.push_back({stem(t.content) + "  x  " + stem(t.style), std::vector<Tensor>(panel_columns.size())});
-          panel.back().images[0] = content;
+          panel.back().images[0] = cache.image(t.content, content_spec);
           panel.back().images[1] = cache.image(t.style, style_spec);
         }
         if (it != panel_row_of.end()) {
@@ -282,12 +299,13 @@ int run_evaluate(const std::vector<std::string>& argv) {
 
   if (!csv_path.empty()) eval::write_csv(csv_path, results);
   if (!json_path.empty()) eval::write_json(json_path, results);
+  if (!summary_path.empty()) eval::write_summary_csv(summary_path, eval::summarize(results));
   if (!panel_path.empty()) data::save_image(panel_path, eval::make_panel(panel_columns, panel, *font, panel_cell));
   std::printf("%s", eval::summary_table(eval::summarize(results)).c_str());
   const double total = seconds_since(t0);
   std::printf("%zu images in %.1f s (stylizing %.1f s, metrics %.1f s)\n", results.size(), total, t_stylize,
               total - t_stylize);
-  for (const std::string& p : {csv_path, json_path, panel_path})
+  for (const std::string& p : {csv_path, json_path, summary_path, panel_path})
     if (!p.empty()) std::printf("wrote %s\n", p.c_str());
   return 0;
 }
