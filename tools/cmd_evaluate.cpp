@@ -166,8 +166,10 @@ int run_evaluate(const std::vector<std::string>& argv) {
     throw std::invalid_argument("--triples measures existing images: give it without --content and --style");
   if (!triples_path && (!content_dir || !style_dir))
     throw std::invalid_argument("give --content DIR and --style DIR, or --triples FILE.csv (see --help)");
-  if (triples_path && (!methods.empty() || !out_dir.empty()))
-    throw std::invalid_argument("--method and --out-dir stylize: they need --content and --style, not --triples");
+  if (triples_path && (!methods.empty() || !out_dir.empty() || opt.stylize_given))
+    throw std::invalid_argument(
+        "--method, --out-dir, --alpha, --mix and the GNN controls are for stylizing: with --triples the images "
+        "are made already");
   if (methods.empty()) methods = {"gnn", "adain"};
   for (const std::string& m : methods)
     if (m != "gnn" && m != "adain") throw std::invalid_argument("option --method " + m + ": expected gnn | adain");

@@ -17,6 +17,7 @@ namespace gs::tools {
 struct StylizeOptions {
   data::SizeSpec size, style_size;
   bool size_given = false, style_size_given = false;  // on the command line
+  bool stylize_given = false;  // any option that only changes how images are stylized (alpha, mix, GNN)
   // Given on the command line, else the model's recommendation, else the default.
   std::optional<double> alpha, stroke;
   std::optional<int64_t> k, kc;
