@@ -92,8 +92,10 @@ void write_summary_csv(const std::string& path, const std::vector<MethodSummary>
   write_text(path, text);
 }
 
-void write_json(const std::string& path, const std::vector<Result>& results) {
+void write_json(const std::string& path, const std::vector<Result>& results, const Settings& settings) {
   nlohmann::ordered_json j;
+  j["settings"] = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : settings) j["settings"][name] = value;
   j["metrics"] = Metrics::names();
   j["results"] = nlohmann::ordered_json::array();
   for (const Result& r : results) {
