@@ -360,6 +360,15 @@ int run_evaluate(const std::vector<std::string>& argv) {
   const auto t0 = std::chrono::steady_clock::now();
   const eval::FeatureEncoder encoder(ev.models[0].model->params(), ev.models[0].model->config());
   ImageCache cache(encoder, ev.opt.limits);
+  // A bad image stops the run now, not after minutes of work: folders' images are decoded up front
+  // (they are kept anyway), the triples' files looked for.
+  for (const std::string& c : contents) cache.image(c, ev.opt.size);
+  for (const std::string& st : styles) cache.image(st, ev.opt.style_size);
+  for (const eval::Triple& t : triples)
+    for (const std::string* f : {&t.content, &t.style, &t.output})
+      if (!fs::is_regular_file(*f))
+        throw std::runtime_error(*ev.triples_path + " line " + std::to_string(t.line) + ": " + *f +
+                                 (fs::exists(*f) ? ": not a file" : ": no such file"));
   if (ev.triples_path)
     evaluate_triples(ev, triples, encoder, cache);
   else
