@@ -353,7 +353,9 @@ int run_evaluate(const std::vector<std::string>& argv) {
     for (const ModelEntry& m : ev.models)
       if (m.label == label) throw std::invalid_argument("--model: two models are labelled '" + label + "' (use LABEL=FILE)");
     ModelEntry e{label, path, std::make_unique<models::Stylizer>(models::Stylizer::load(path)), {}, ""};
-    e.gnn = ev.opt.graph_options(e.model->config(), data::load_recommended_settings(path), &e.from_model);
+    const data::RecommendedSettings recommended = data::load_recommended_settings(path);
+    e.gnn = ev.opt.graph_options(e.model->config(), recommended);
+    e.from_model = ev.opt.from_model(recommended);
     ev.models.push_back(std::move(e));
   }
 

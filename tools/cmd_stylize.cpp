@@ -1,11 +1,13 @@
 // graphstyle stylize: one content image in the style of one style image.
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "data/image.h"
 #include "data/model_file.h"
+#include "eval/font.h"
 #include "models/graph_inspect.h"
 #include "models/stylizer.h"
 #include "tools/args.h"
@@ -14,6 +16,7 @@
 namespace gs::tools {
 
 namespace {
+const char* kLegendFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";  // Debian's fonts-dejavu-core
 const std::string kUsage =
     "usage: graphstyle stylize --model MODEL.h5 --content IMAGE --style IMAGE --out IMAGE [options]\n"
     "  --model M.h5        a model file (graphstyle convert) or a training checkpoint\n"
@@ -47,15 +50,15 @@ int run_stylize(const std::vector<std::string>& argv) {
   args.finish();
   if ((!dump_path.empty() || !explain_dir.empty()) && method != "gnn")
     throw std::invalid_argument("--dump-graph and --explain-dir need --method gnn");
-  // A trained model carries the settings chosen for it on the held-out set; options given win.
-  const data::RecommendedSettings recommended = data::load_recommended_settings(model_path);
 
+  std::optional<eval::Font> legend_font;  // loaded first: a missing font fails before the long work
+  if (!explain_dir.empty()) legend_font.emplace(kLegendFont);
   const auto t0 = std::chrono::steady_clock::now();
   const Tensor content = data::load_image_sized(content_path, opt.size, opt.limits).unsqueeze(0);
   const Tensor style = data::load_image_sized(style_path, opt.style_size, opt.limits).unsqueeze(0);
   const models::Stylizer model = models::Stylizer::load(model_path);
-  std::string from_model;
-  const models::GraphOptions gnn = opt.graph_options(model.config(), recommended, &from_model);
+  const data::RecommendedSettings rec = data::load_recommended_settings(model_path);
+  const models::GraphOptions gnn = opt.graph_options(model.config(), rec);
   const double t_load = seconds_since(t0);
   const bool inspect = !dump_path.empty() || !explain_dir.empty();
   models::GraphTrace trace;
@@ -73,9 +76,11 @@ int run_stylize(const std::vector<std::string>& argv) {
     g.fs_h = (style.size(2) + 7) / 8;  // ceil-mode pools: relu4_1 is ceil(H/8)
     g.fs_w = (style.size(3) + 7) / 8;
     if (!dump_path.empty()) models::dump_graph(dump_path, trace, g, gnn);
-    if (!explain_dir.empty()) models::write_explain_dir(explain_dir, models::explain_images(trace, g, style.select(0, 0)));
+    if (!explain_dir.empty())
+      models::write_explain_dir(explain_dir, models::explain_images(trace, g, style.select(0, 0)), &*legend_font);
   }
-  if (method == "gnn" && !from_model.empty()) std::printf("the model's recommended settings: %s\n", from_model.c_str());
+  if (method == "gnn" && !opt.from_model(rec).empty())
+    std::printf("the model's recommended settings: %s\n", opt.from_model(rec).c_str());
   if (!explain_dir.empty())
     std::printf("explain images: %s/{scale_map,attention_entropy,correspondence}.png\n", explain_dir.c_str());
   if (!dump_path.empty()) std::printf("graph dump: %s\n", dump_path.c_str());

@@ -1,5 +1,6 @@
 #include "tools/stylize_options.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -7,37 +8,34 @@
 namespace gs::tools {
 
 models::GraphOptions StylizeOptions::graph_options(const models::ModelConfig& config,
-                                                   const data::RecommendedSettings& rec, std::string* from_model) const {
-  std::string note;
-  auto pick = [&](const char* option, const auto& given, const auto& recommended, double fallback) {
-    if (given) return double(*given);
-    if (!recommended) return fallback;
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", double(*recommended));
-    note += std::string(note.empty() ? "" : ", ") + option + " " + text;
-    return double(*recommended);
-  };
-  models::GraphOptions g;
+                                                   const data::RecommendedSettings& rec) const {
+  models::GraphOptions g = gnn;
   g.p = patch ? patch : config.patch;
-  g.k = static_cast<int>(pick("--k", k, rec.k, 5));
-  g.kc = static_cast<int>(pick("--kc", kc, rec.kc, 5));
-  g.stroke = static_cast<float>(pick("--stroke", stroke, rec.stroke, 1.0));
-  g.alpha = static_cast<float>(pick("--alpha", alpha, rec.alpha, 1.0));
-  std::string mix_name = "content";
-  if (mix) {
-    mix_name = *mix;
-  } else if (rec.mix) {
-    mix_name = *rec.mix;
-    note += std::string(note.empty() ? "" : ", ") + "--mix " + mix_name;
-  }
-  if (mix_name != "content" && mix_name != "adain")
-    throw std::invalid_argument("the model's recommended mix '" + mix_name + "' is not content or adain");
-  g.mix = mix_name == "adain" ? models::GraphOptions::Mix::adain : models::GraphOptions::Mix::content;
-  g.deformable = deformable;
-  g.aggregator = aggregator;
-  g.metric = metric;
-  if (from_model) *from_model = note;
+  g.alpha = static_cast<float>(alpha.value_or(rec.alpha.value_or(1.0)));
+  g.stroke = static_cast<float>(stroke.value_or(rec.stroke.value_or(1.0)));
+  g.k = static_cast<int>(k.value_or(rec.k.value_or(5)));
+  g.kc = static_cast<int>(kc.value_or(rec.kc.value_or(5)));
+  g.mix = mix.value_or(rec.mix.value_or("content")) == "adain" ? models::GraphOptions::Mix::adain
+                                                                : models::GraphOptions::Mix::content;
   return g;
+}
+
+std::string StylizeOptions::from_model(const data::RecommendedSettings& rec) const {
+  std::string out;
+  auto add = [&](const std::string& option, const std::string& value) {
+    out += (out.empty() ? "" : ", ") + option + " " + value;
+  };
+  auto number = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return std::string(text);
+  };
+  if (!alpha && rec.alpha) add("--alpha", number(*rec.alpha));
+  if (!mix && rec.mix) add("--mix", *rec.mix);
+  if (!k && rec.k) add("--k", number(double(*rec.k)));
+  if (!kc && rec.kc) add("--kc", number(double(*rec.kc)));
+  if (!stroke && rec.stroke) add("--stroke", number(*rec.stroke));
+  return out;
 }
 
 StylizeOptions parse_stylize_options(Args& args, const std::string& default_size) {
@@ -45,9 +43,9 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
   const auto size_text = args.value("--size");
   o.size = data::parse_size(size_text.value_or(default_size), "--size");
   const auto style_size_text = args.value("--style-size");
-  o.style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : o.size;
   o.size_given = size_text.has_value();
   o.style_size_given = style_size_text.has_value();
+  o.style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : o.size;
   for (const char* name : {"--alpha", "--mix", "--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric"})
     if (args.value(name)) o.stylize_given = true;
   if (args.value("--alpha")) o.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
@@ -57,10 +55,10 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
   o.patch = static_cast<int>(args.get_int("--patch", 0, 1, 15));  // 0: the model's
   if (o.patch && o.patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(o.patch) + ": must be odd");
   if (args.value("--stroke")) o.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
-  o.deformable = args.get_on_off("--deformable", true);
-  o.aggregator = graph::parse_aggregator(args.get_choice("--aggregator", "gat", {"gat", "mean"}));
-  o.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
-                                                                              : graph::Metric::euclidean;
+  o.gnn.deformable = args.get_on_off("--deformable", true);
+  o.gnn.aggregator = graph::parse_aggregator(args.get_choice("--aggregator", "gat", {"gat", "mean"}));
+  o.gnn.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
+                                                                                   : graph::Metric::euclidean;
   o.limits.max_pixels = args.get_int("--max-pixels", o.limits.max_pixels, 1, INT64_MAX);
   o.limits.max_side = args.get_int("--max-side", o.limits.max_side, 1, INT64_MAX);
   return o;
@@ -71,9 +69,9 @@ std::string stylize_options_usage(const std::string& default_size) {
          default_size +
          ")\n"
          "  --style-size N      style size, same forms (default: --size)\n"
-         "  --alpha A           stylization strength in [0, 1] (the model's recommendation, else 1)\n"
-         "  --mix content|adain (1 - alpha) mixes in the content features (content, MODEL.md) or AdaIN(Fc, Fs)\n"
-         "GNN controls (MODEL.md 2, 6; a trained model file recommends k, kc, stroke, alpha and mix):\n"
+         "  --alpha A           stylization strength in [0, 1] (the model's recommended, else 1)\n"
+         "GNN controls (MODEL.md 2, 6; a trained model file recommends alpha, mix, k, kc and stroke):\n"
+         "  --mix content|adain what (1 - alpha) mixes in: the content features (MODEL.md) or AdaIN(Fc, Fs)\n"
          "  --k K               style neighbours per content patch, 1..64 (5)\n"
          "  --kc K              content neighbours per content patch, 0 = no intra-domain stage (5)\n"
          "  --patch P           patch size at relu4_1, odd (the model's, 5)\n"

@@ -1,8 +1,6 @@
-// The stylization options that `stylize` and `evaluate` share: image sizes, alpha, the mix and the
-// GNN controls, parsed in one place so that both commands stylize the same way. A trained model file
-// carries recommended settings (data/model_file.h); options given on the command line win over them.
+// The stylization options that `stylize` and `evaluate` share: image sizes, alpha and the GNN
+// controls, parsed in one place so that both commands stylize the same way.
 #pragma once
-#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -18,26 +16,25 @@ struct StylizeOptions {
   data::SizeSpec size, style_size;
   bool size_given = false, style_size_given = false;  // on the command line
   bool stylize_given = false;  // any option that only changes how images are stylized (alpha, mix, GNN)
-  // Given on the command line, else the model's recommendation, else the default.
+  models::GraphOptions gnn;  // what was not given: resolved per model by graph_options()
+  int patch = 0;             // --patch, 0 = the model's
+  // The options a trained model may recommend (data::RecommendedSettings), when given.
   std::optional<double> alpha, stroke;
   std::optional<int64_t> k, kc;
   std::optional<std::string> mix;
-  int patch = 0;  // --patch, 0 = the model's
-  bool deformable = true;
-  graph::Aggregator aggregator = graph::Aggregator::gat;
-  graph::Metric metric = graph::Metric::ncc;
   data::ImageLimits limits;
 
-  // The GNN options for one model. from_model (if given) receives the settings taken from the
-  // model's recommendations, e.g. "--k 7, --alpha 0.8" (empty when none).
-  models::GraphOptions graph_options(const models::ModelConfig& config, const data::RecommendedSettings& recommended,
-                                     std::string* from_model = nullptr) const;
-  // AdaIN's alpha: the command line's or 1 (a model's recommendation is for its GNN).
-  float adain_alpha() const { return static_cast<float>(alpha.value_or(1.0)); }
+  // The GNN options for a model: what was given, else the model's recommended settings, else the
+  // defaults (MODEL.md's); the model's own patch size unless --patch was given.
+  models::GraphOptions graph_options(const models::ModelConfig& config, const data::RecommendedSettings& rec) const;
+  // AdaIN's alpha: as given, else 1 (a model's recommendation is for its GNN).
+  float adain_alpha() const { return alpha ? static_cast<float>(*alpha) : 1.f; }
+  // "--alpha 0.7, --mix adain": the settings graph_options takes from the model, for saying so.
+  std::string from_model(const data::RecommendedSettings& rec) const;
 };
 
-// --size, --style-size, --alpha, --mix, --k, --kc, --patch, --stroke, --deformable, --aggregator,
-// --metric, --max-pixels, --max-side. `default_size` is --size's default.
+// --size, --style-size, --alpha, --mix, --k, --kc, --patch, --stroke, --deformable, --aggregator, --metric,
+// --max-pixels, --max-side. `default_size` is --size's default.
 StylizeOptions parse_stylize_options(Args& args, const std::string& default_size);
 
 // The usage lines of those options (the --size line says default_size).
