@@ -77,5 +77,14 @@ else
   fail "pack / convert --trained: $(cat "$TMP/stderr")"
 fi
 
+# Two models: one column per model and method, LABEL:METHOD; the same weights measure the same.
+if one --model "a=$M" --model "b=$M" --method adain --csv "$TMP/two.csv" >/dev/null 2>"$TMP/stderr"; then
+  [ "$(cut -d, -f3 "$TMP/two.csv" | tail -n +2 | tr '\n' ' ')" = "a:adain b:adain " ] || fail "two models' columns: $(cat "$TMP/two.csv")"
+  [ "$(sed -n 2p "$TMP/two.csv" | cut -d, -f5-)" = "$(sed -n 3p "$TMP/two.csv" | cut -d, -f5-)" ] ||
+    fail "one model under two labels measured differently: $(cat "$TMP/two.csv")"
+else
+  fail "evaluate with two models: $(cat "$TMP/stderr")"
+fi
+
 echo "evaluate: $failures failures"
 [ $failures -eq 0 ]
