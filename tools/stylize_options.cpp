@@ -56,6 +56,8 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
   o.size_given = size_text.has_value();
   o.style_size_given = style_size_text.has_value();
   o.style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : o.size;
+  for (const char* name : {"--alpha", "--mix", "--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric"})
+    if (args.value(name)) o.stylize_given = true;
   if (args.value("--alpha")) o.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
   if (auto m = args.value("--mix")) o.mix = parse_mix(*m);
   if (args.value("--k")) o.k = args.get_int("--k", 5, 1, 64);

@@ -15,6 +15,7 @@ namespace gs::tools {
 struct StylizeOptions {
   data::SizeSpec size, style_size;
   bool size_given = false, style_size_given = false;  // on the command line
+  bool stylize_given = false;  // any option that only changes how images are stylized (alpha, mix, GNN)
   models::GraphOptions gnn;  // what was not given: resolved per model by graph_options()
   int patch = 0;             // --patch, 0 = the model's
   // The options a trained model may recommend (data::RecommendedSettings), when given.
