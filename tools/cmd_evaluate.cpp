@@ -138,8 +138,8 @@ std::string size_text(const data::SizeSpec& s) {
 
 std::string gnn_text(const models::GraphOptions& g) {
   char text[256];
-  std::snprintf(text, sizeof text, "p %d, k %d, kc %d, stroke %g, alpha %g, mix %s, deformable %s, aggregator %s, metric %s",
-                g.p, g.k, g.kc, double(g.stroke), double(g.alpha), g.mix == models::GraphOptions::Mix::adain ? "adain" : "content",
+  std::snprintf(text, sizeof text, "p %d, k %d, kc %d, stroke %g, alpha %g, mix %g, deformable %s, aggregator %s, metric %s",
+                g.p, g.k, g.kc, double(g.stroke), double(g.alpha), double(g.mix),
                 g.deformable ? "on" : "off", g.aggregator == graph::Aggregator::gat ? "gat" : "mean",
                 g.metric == graph::Metric::ncc ? "ncc" : "euclidean");
   return text;
