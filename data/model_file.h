@@ -31,6 +31,12 @@ ModelFile read_model(const H5File& file);
 
 // Checks a set of named tensors against the expected names and shapes; `source` names the file in
 // the error. Missing, extra and mis-shaped tensors are all listed in one message.
+// Throws naming `source` and the tensor when `t` holds a NaN or an infinity.
+void check_finite(const std::string& source, const std::string& name, const Tensor& t);
+
 void check_parameters(const NamedTensors& params, const models::ParameterShapes& expected, const std::string& source);
+// The same check on names and shapes alone, before anything is read.
+void check_parameter_shapes(const models::ParameterShapes& params, const models::ParameterShapes& expected,
+                            const std::string& source);
 
 }  // namespace gs::data

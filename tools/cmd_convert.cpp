@@ -41,6 +41,7 @@ int run_convert(const std::vector<std::string>& argv) {
   if (config.patch % 2 == 0) throw std::invalid_argument("option --patch " + std::to_string(config.patch) + ": must be odd");
   const uint64_t seed = static_cast<uint64_t>(args.get_int("--seed", 0, 0, INT64_MAX));
   args.finish();
+  refuse_output_over_input("-o", *out, {{"--vgg", vgg}, {"--decoder", decoder}, {"--graph", graph}});
 
   const data::StateDict encoder = data::load_encoder_weights(vgg);
   config.encoder = encoder.count("encoder.conv0.weight") ? models::EncoderLayout::vgg_normalised

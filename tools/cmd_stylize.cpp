@@ -8,6 +8,8 @@
 #include "models/graph_inspect.h"
 #include "models/stylizer.h"
 #include "tools/args.h"
+#include "tools/isolated.h"
+#include "data/model_file.h"
 
 namespace gs::tools {
 
@@ -73,6 +75,12 @@ int run_stylize(const std::vector<std::string>& argv) {
   if (patch && patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(patch) + ": must be odd");
   if ((!dump_path.empty() || !explain_dir.empty()) && method != "gnn")
     throw std::invalid_argument("--dump-graph and --explain-dir need --method gnn");
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"--model", model_path}, {"--content", content_path}, {"--style", style_path}};
+  refuse_output_over_input("--out", out_path, inputs);
+  if (!dump_path.empty()) refuse_output_over_input("--dump-graph", dump_path, inputs);
+  // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.
+  check_in_child(model_path, [&] { data::load_model_file(model_path); });
 
   const auto t0 = std::chrono::steady_clock::now();
   const Tensor content = data::load_image_sized(content_path, size, limits).unsqueeze(0);

@@ -43,7 +43,7 @@ else
   expect_error "$TMP/missing.jpg: no such file" run --content "$TMP/missing.jpg" --style "$S"
   expect_error "is a directory" run --content "$SHARED/images" --style "$S"
   echo "hello" >"$TMP/text.png"
-  expect_error "$TMP/text.png: not a readable image" run --content "$TMP/text.png" --style "$S"
+  expect_error "$TMP/text.png: not a PNG, JPEG or BMP image" run --content "$TMP/text.png" --style "$S"
   head -c 40000 "$C" >"$TMP/cut.jpg"
   expect_error "$TMP/cut.jpg: truncated" run --content "$TMP/cut.jpg" --style "$S"
   "$GS" stylize --model "$M" --content "$C" --style "$S" --size 64 --method adain --out "$TMP/small.png" >/dev/null 2>&1

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Fuzzes graphstyle's readers of untrusted files with libFuzzer (clang), under AddressSanitizer and
+# UndefinedBehaviorSanitizer:   tools/fuzz.sh [TARGET|all] [SECONDS]   (default: all, 60 s each)
+# Targets: fuzz_pth (.pth: zip + legacy pickle), fuzz_pickle, fuzz_model (model files and
+# checkpoints, HDF5), fuzz_image (PNG, JPEG, BMP). One target at a time, on one core.
+#
+# Builds build-fuzz/ (-DGRAPHSTYLE_FUZZ=ON: the readers only), makes the seed corpora
+# (make_test_inputs seeds: small valid files of every kind, plus the bad-input table's files), and
+# runs each target from its seeds and the regression corpus with a fixed -seed, so that a run is
+# repeatable. A finding leaves crash-*/leak-*/timeout-*/oom-* in build-fuzz/findings/TARGET/ and
+# makes the script fail: fix the reader, then copy the file to tests/fuzz/regressions/TARGET/
+# (replayed by ctest from then on).
+# Environment: FUZZ_JOBS (default 1), FUZZ_SEED (1), FUZZ_NICE (niceness, 0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target="${1:-all}"
+seconds="${2:-60}"
+targets=(fuzz_pth fuzz_pickle fuzz_model fuzz_image)
+[ "$target" = all ] || targets=("$target")
+for t in "${targets[@]}"; do
+  case "$t" in fuzz_pth|fuzz_pickle|fuzz_model|fuzz_image) ;; *) echo "fuzz.sh: unknown target '$t' (fuzz_pth, fuzz_pickle, fuzz_model, fuzz_image, all)" >&2; exit 2 ;; esac
+done
+if ! command -v clang++ >/dev/null; then echo "fuzz.sh: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; fi
+
+nice_cmd=(nice -n "${FUZZ_NICE:-0}")
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DGRAPHSTYLE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+"${nice_cmd[@]}" cmake --build build-fuzz -j"${FUZZ_JOBS:-2}" --target "${targets[@]}" make_test_inputs >/dev/null
+
+corpus=build-fuzz/corpus
+rm -rf "$corpus" && mkdir -p "$corpus"
+build-fuzz/make_test_inputs seeds "$corpus" >/dev/null
+
+status=0
+for t in "${targets[@]}"; do
+  findings="build-fuzz/findings/$t"
+  mkdir -p "$findings" "$corpus/$t.work"
+  echo "fuzz.sh: $t for ${seconds}s"
+  # -rss_limit_mb: a reader must refuse a huge claim before allocating for it, whatever the file.
+  # The model target forks nothing but opens HDF5 files, whose library keeps caches: leaks there
+  # are libhdf5's, so leak detection is off for it.
+  leak=1; [ "$t" = fuzz_model ] && leak=0
+  if ! ASAN_OPTIONS="detect_leaks=$leak:allocator_may_return_null=0" "${nice_cmd[@]}" "build-fuzz/$t" \
+      -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 \
+      -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/" \
+      "$corpus/$t.work" "$corpus/$t" "tests/fuzz/regressions/$t" >"$findings/log.txt" 2>&1; then
+    echo "fuzz.sh: $t FOUND A PROBLEM: see $findings/log.txt and $(ls "$findings" | grep -v log.txt | head -3 | tr '\n' ' ')" >&2
+    status=1
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$findings/log.txt" | sed "s/^/  $t /" || true
+done
+exit $status
