@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -42,6 +43,12 @@ std::string parent_of(const std::string& path) {
   return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
 }
 }  // namespace
+
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
 
 H5File H5File::open_read(const std::string& path) { return open(path, true); }
 H5File H5File::open_golden(const std::string& path) { return open(path, false); }
@@ -148,9 +155,26 @@ std::string H5File::dtype(const std::string& dataset) const {
 }
 
 namespace {
-// The only dataset types an untrusted file may hold: what graphstyle writes.
+// HDF5 has no predefined half type: IEEE binary16 is sign bit 15, exponent bits 10..14 (bias 15),
+// mantissa bits 0..9, the layout numpy's float16 writes. Returns an invalid handle on failure.
+hid_t make_half_type() {
+  const hid_t half = H5Tcopy(H5T_IEEE_F32LE);
+  if (half < 0) return half;
+  if (H5Tset_fields(half, 15, 10, 5, 0, 10) < 0 || H5Tset_size(half, 2) < 0 || H5Tset_ebias(half, 15) < 0 ||
+      H5Tset_precision(half, 16) < 0) {
+    H5Tclose(half);
+    return -1;
+  }
+  return half;
+}
+
+// The only dataset types an untrusted file may hold: what graphstyle writes (float32, int64, the
+// exact half layout of trained weights; float64 for golden values).
 bool exact_numeric_type(hid_t type) {
-  return H5Tequal(type, H5T_IEEE_F32LE) > 0 || H5Tequal(type, H5T_IEEE_F64LE) > 0 || H5Tequal(type, H5T_STD_I64LE) > 0;
+  if (H5Tequal(type, H5T_IEEE_F32LE) > 0 || H5Tequal(type, H5T_IEEE_F64LE) > 0 || H5Tequal(type, H5T_STD_I64LE) > 0)
+    return true;
+  Handle half(make_half_type(), H5Tclose);
+  return half.ok() && H5Tequal(type, half.get()) > 0;
 }
 }  // namespace
 
@@ -172,7 +196,7 @@ std::vector<T> H5File::read_as(const std::string& dataset, int64_t mem_type, Sha
   if (strict_) {
     if (!exact_numeric_type(type.get()))
       fail("dataset '" + dataset + "' is " + dtype(dataset) + " of an unusual layout; expected little-endian IEEE "
-           "float32, float64 or int64");
+           "float32, float16, float64 or int64");
     Handle plist(H5Dget_create_plist(d.get()), H5Pclose);
     const H5D_layout_t layout = plist.ok() ? H5Pget_layout(plist.get()) : H5D_LAYOUT_ERROR;
     if ((layout != H5D_CONTIGUOUS && layout != H5D_COMPACT) || H5Pget_nfilters(plist.get()) != 0)
@@ -221,9 +245,15 @@ void write_dataset(const H5File& f, hid_t file, const std::string& dataset, cons
 }
 }  // namespace
 
-void H5File::write_tensor(const std::string& dataset, const Tensor& t) {
+void H5File::write_tensor(const std::string& dataset, const Tensor& t, Storage storage) {
   Tensor c = t.contiguous();
-  write_dataset(*this, id_, dataset, c.shape(), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.data());
+  if (storage == Storage::f32) {
+    write_dataset(*this, id_, dataset, c.shape(), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.data());
+    return;
+  }
+  Handle half(make_half_type(), H5Tclose);
+  if (!half.ok()) fail("cannot make a float16 type for '" + dataset + "'");
+  write_dataset(*this, id_, dataset, c.shape(), half.get(), H5T_NATIVE_FLOAT, c.data());
 }
 
 void H5File::write_i64(const std::string& dataset, const Shape& shape, const std::vector<int64_t>& values) {
@@ -303,7 +333,7 @@ double H5File::attr_double(const std::string& object, const std::string& name) c
     } else {
       fail("attribute '" + name + "' of '" + object + "' is not an int64 or float64 number");
     }
-    if (!std::isfinite(v)) fail("attribute '" + name + "' of '" + object + "' is " + std::to_string(v) + ", expected a finite number");
+    if (!std::isfinite(v)) fail("attribute '" + name + "' of '" + object + "' is " + number_text(v) + ", expected a finite number");
     return v;
   }
   if (cls != H5T_FLOAT && cls != H5T_INTEGER && cls != H5T_ENUM)  // h5py stores bools as an enum
@@ -331,7 +361,7 @@ int64_t H5File::attr_int(const std::string& object, const std::string& name) con
   const double v = attr_double(object, name);
   // A float outside int64's range (or NaN) cast to an integer is undefined behaviour.
   if (!(v >= -9.2e18 && v <= 9.2e18) || v != std::trunc(v))
-    fail("attribute '" + name + "' of '" + object + "' is " + std::to_string(v) + ", expected an integer");
+    fail("attribute '" + name + "' of '" + object + "' is " + number_text(v) + ", expected an integer");
   return static_cast<int64_t>(v);
 }
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "data/model_file.h"
 #include "models/graph_inspect.h"
 #include "models/stylizer.h"
 #include "tools/args.h"
@@ -20,6 +21,7 @@ const char* kUsage =
     "  --size N            content size: shorter side N (rounded to a multiple of 8), WxH, or 0 = as is (512)\n"
     "  --style-size N      style size, same forms (default: --size)\n"
     "  --alpha A           stylization strength in [0, 1] (1)\n"
+    "  --mix content|adain (1 - alpha) mixes in the content features (content, MODEL.md) or AdaIN(Fc, Fs)\n"
     "  --method adain|gnn  AdaIN, or the GNN stylizer (gnn)\n"
     "GNN controls (MODEL.md 2, 6):\n"
     "  --k K               style neighbours per content patch, 1..64 (5)\n"
@@ -50,22 +52,40 @@ int run_stylize(const std::vector<std::string>& argv) {
   const std::string content_path = args.required("--content");
   const std::string style_path = args.required("--style");
   const std::string out_path = args.required("--out");
+  // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.
+  check_in_child(model_path, [&] { data::load_model_file(model_path); });
   const data::SizeSpec size = data::parse_size(args.get("--size", "512"), "--size");
   const auto style_size_text = args.value("--style-size");
   const data::SizeSpec style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : size;
+  // A trained model carries the settings chosen for it on the held-out set; options given win.
+  const data::RecommendedSettings rec = data::load_recommended_settings(model_path);
+  std::string from_model;
+  auto model_default = [&](const char* option, const auto& value, double fallback) {
+    if (!value || args.value(option)) return fallback;
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", double(*value));
+    from_model += std::string(from_model.empty() ? "" : ", ") + option + " " + text;
+    return double(*value);
+  };
+  const bool alpha_given = args.value("--alpha").has_value();
   const float alpha = static_cast<float>(args.get_double("--alpha", 1.0, 0.0, 1.0));
   const std::string method = args.get_choice("--method", "gnn", {"gnn", "adain"});
   const int quality = static_cast<int>(args.get_int("--quality", 95, 1, 100));
   models::GraphOptions gnn;
-  gnn.k = static_cast<int>(args.get_int("--k", 5, 1, 64));
-  gnn.kc = static_cast<int>(args.get_int("--kc", 5, 0, 64));
+  gnn.k = static_cast<int>(args.get_int("--k", int64_t(model_default("--k", rec.k, 5)), 1, 64));
+  gnn.kc = static_cast<int>(args.get_int("--kc", int64_t(model_default("--kc", rec.kc, 5)), 0, 64));
   const int64_t patch = args.get_int("--patch", 0, 1, 15);  // 0: the model's
-  gnn.stroke = static_cast<float>(args.get_double("--stroke", 1.0, 1e-3, 100.0));
+  gnn.stroke = static_cast<float>(args.get_double("--stroke", model_default("--stroke", rec.stroke, 1.0), 1e-3, 100.0));
   gnn.deformable = args.get_on_off("--deformable", true);
   gnn.aggregator = graph::parse_aggregator(args.get_choice("--aggregator", "gat", {"gat", "mean"}));
   gnn.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
                                                                                  : graph::Metric::euclidean;
-  gnn.alpha = alpha;
+  gnn.alpha = alpha_given ? alpha : static_cast<float>(model_default("--alpha", rec.alpha, 1.0));
+  const bool mix_from_model = rec.mix && !args.value("--mix");
+  if (mix_from_model) from_model += std::string(from_model.empty() ? "" : ", ") + "--mix " + *rec.mix;
+  gnn.mix = args.get_choice("--mix", rec.mix.value_or("content"), {"content", "adain"}) == "adain"
+                ? models::GraphOptions::Mix::adain
+                : models::GraphOptions::Mix::content;
   const std::string dump_path = args.get("--dump-graph", "");
   const std::string explain_dir = args.get("--explain-dir", "");
   data::ImageLimits limits;
@@ -79,8 +99,6 @@ int run_stylize(const std::vector<std::string>& argv) {
       {"--model", model_path}, {"--content", content_path}, {"--style", style_path}};
   refuse_output_over_input("--out", out_path, inputs);
   if (!dump_path.empty()) refuse_output_over_input("--dump-graph", dump_path, inputs);
-  // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.
-  check_in_child(model_path, [&] { data::load_model_file(model_path); });
 
   const auto t0 = std::chrono::steady_clock::now();
   const Tensor content = data::load_image_sized(content_path, size, limits).unsqueeze(0);
@@ -106,6 +124,10 @@ int run_stylize(const std::vector<std::string>& argv) {
     if (!dump_path.empty()) models::dump_graph(dump_path, trace, g, gnn);
     if (!explain_dir.empty()) models::write_explain_dir(explain_dir, models::explain_images(trace, g, style.select(0, 0)));
   }
+  if (method == "gnn" && !from_model.empty()) std::printf("the model's recommended settings: %s\n", from_model.c_str());
+  if (!explain_dir.empty())
+    std::printf("explain images: %s/{scale_map,attention_entropy,correspondence}.png\n", explain_dir.c_str());
+  if (!dump_path.empty()) std::printf("graph dump: %s\n", dump_path.c_str());
   std::printf("content %lldx%lld, style %lldx%lld; load %.2fs %s %.2fs -> %s\n", (long long)content.size(3),
               (long long)content.size(2), (long long)style.size(3), (long long)style.size(2), t_load, method.c_str(),
               t_run, out_path.c_str());

@@ -283,6 +283,7 @@ void write_bad() {
   model_case("model_patch_even.h5", [](hid_t f) { attr_i64(f, "patch", 4); });
   model_case("model_patch_huge.h5", [](hid_t f) { attr_f64(f, "patch", {1e300}, true); });
   model_case("model_smax_inf.h5", [](hid_t f) { attr_f64(f, "s_max", {INFINITY}, true); });
+  model_case("model_recommended_alpha.h5", [](hid_t f) { attr_f64(f, "recommended_alpha", {7}, true); });
   model_case("model_format.h5", [](hid_t f) { attr_string(f, "format", "something-else", false); });
   model_case("model_version.h5", [](hid_t f) { attr_i64(f, "format_version", 99); });
   model_case("model_widths_huge.h5", [](hid_t f) {

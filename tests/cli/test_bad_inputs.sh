@@ -25,6 +25,7 @@ check() {
     pth) cmd=("$GS" convert --vgg "$file" --decoder "$file" -o "$W/model.h5") ;;
     model) cmd=("$GS" stylize --model "$file" --content "$I/good_content.png" --style "$I/good_style.jpg" --size 0 --out "$out") ;;
     resume) cmd=("$GS" train --resume "$file") ;;
+    trained) cmd=("$GS" convert --vgg "$I/good_zip.pth" --trained "$file" -o "$W/model.h5") ;;
     image) cmd=("$GS" stylize --model "$I/good_model.h5" --content "$file" --style "$I/good_style.jpg" --size 0 --out "$out") ;;
   esac
   timeout 60 "${cmd[@]}" >/dev/null 2>"$W/err"
@@ -84,10 +85,13 @@ check model model_attr_string_array.h5 "attribute 'format' of '/' holds 3 values
 check model model_attr_vlen.h5 "variable-length string"
 check model model_patch_nan.h5 "attribute 'patch' of '/' is nan, expected a finite number"
 check model model_patch_even.h5 "attribute 'patch' is 4, expected an odd number"
-check model model_patch_huge.h5 "attribute 'patch' of '/' is 1000000"
+check model model_patch_huge.h5 "attribute 'patch' of '/' is 1e+300, expected an integer"
 check model model_smax_inf.h5 "attribute 's_max' of '/' is inf"
 check model model_format.h5 "not a graphstyle model file"
-check model model_version.h5 "model format version 99"
+check model model_recommended_alpha.h5 "attribute 'recommended_alpha' is 7, expected 0..1"
+check trained good_model.h5 "not a graphstyle trained-weights file"
+check trained model_attr_vlen.h5 "variable-length string"
+check model model_version.h5 "format version 99 is newer than this graphstyle understands"
 check model model_widths_huge.h5 "config/widths[3] is 1099511627776"
 check model model_param_huge.h5 "inter.ac is [1048576, 1048576], expected [4]"
 check model model_param_int.h5 "inter.ac is int64, expected float32"
@@ -98,7 +102,7 @@ check model model_param_bigendian.h5 "expected little-endian IEEE"
 check model model_param_chunked.h5 "chunked, filtered or external"
 # --- training checkpoints (graphstyle train --resume) ---
 check resume ckpt_position_negative.h5 "attribute 'content_position' is -5, expected >= 0"
-check resume ckpt_position_1e300.h5 "attribute 'style_position' of '/' is 1000000"
+check resume ckpt_position_1e300.h5 "attribute 'style_position' of '/' is 1e+300, expected an integer"
 check resume ckpt_step_array.h5 "attribute 'step' of '/' holds 4 values, expected one"
 check resume ckpt_seed.h5 "attribute 'seed' is '-12abc'"
 check resume ckpt_moment_shape.h5 "optimizer/m/decoder.dec1_1.bias is float32 [3, 1], expected float32 [3]"
