@@ -10,7 +10,8 @@
 # repeatable. A finding leaves crash-*/leak-*/timeout-*/oom-* in build-fuzz/findings/TARGET/ and
 # makes the script fail: fix the reader, then copy the file to tests/fuzz/regressions/TARGET/
 # (replayed by ctest from then on).
-# Environment: FUZZ_JOBS (default 1), FUZZ_SEED (1), FUZZ_NICE (niceness, 0).
+# Environment: FUZZ_BUILD (the build folder, build-fuzz), FUZZ_JOBS (compile jobs, 2), FUZZ_SEED (1),
+# FUZZ_NICE (niceness, 0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:-all}"
@@ -23,24 +24,29 @@ done
 if ! command -v clang++ >/dev/null; then echo "fuzz.sh: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; fi
 
 nice_cmd=(nice -n "${FUZZ_NICE:-0}")
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DGRAPHSTYLE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-"${nice_cmd[@]}" cmake --build build-fuzz -j"${FUZZ_JOBS:-2}" --target "${targets[@]}" make_test_inputs >/dev/null
+B="${FUZZ_BUILD:-build-fuzz}"
+CC=clang CXX=clang++ cmake -S . -B "$B" -DGRAPHSTYLE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+"${nice_cmd[@]}" cmake --build "$B" -j"${FUZZ_JOBS:-2}" --target "${targets[@]}" make_test_inputs >/dev/null
 
-corpus=build-fuzz/corpus
-rm -rf "$corpus" && mkdir -p "$corpus"
-build-fuzz/make_test_inputs seeds "$corpus" >/dev/null
+# A corpus folder of this run's own, so that runs side by side (CI, a long session) never meet.
+mkdir -p "$B/corpora"
+corpus=$(mktemp -d "$B/corpora/run.XXXXXX")
+trap 'rm -rf "$corpus"' EXIT
+"$B/make_test_inputs" seeds "$corpus" >/dev/null
 
 status=0
 for t in "${targets[@]}"; do
-  findings="build-fuzz/findings/$t"
+  findings="$B/findings/$t/$(basename "$corpus")"
   mkdir -p "$findings" "$corpus/$t.work"
   echo "fuzz.sh: $t for ${seconds}s"
   # -rss_limit_mb: a reader must refuse a huge claim before allocating for it, whatever the file.
+  # -timeout=25: every input here takes milliseconds; 25 s (not less) because on a loaded machine
+  # ASan once stalled 15 s returning memory to the OS (that release is off now, see ASAN_OPTIONS).
   # The model target forks nothing but opens HDF5 files, whose library keeps caches: leaks there
   # are libhdf5's, so leak detection is off for it.
   leak=1; [ "$t" = fuzz_model ] && leak=0
-  if ! ASAN_OPTIONS="detect_leaks=$leak:allocator_may_return_null=0" "${nice_cmd[@]}" "build-fuzz/$t" \
-      -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=10 \
+  if ! ASAN_OPTIONS="detect_leaks=$leak:allocator_may_return_null=0:allocator_release_to_os_interval_ms=-1" "${nice_cmd[@]}" "$B/$t" \
+      -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=25 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/" \
       "$corpus/$t.work" "$corpus/$t" "tests/fuzz/regressions/$t" >"$findings/log.txt" 2>&1; then
     echo "fuzz.sh: $t FOUND A PROBLEM: see $findings/log.txt and $(ls "$findings" | grep -v log.txt | head -3 | tr '\n' ' ')" >&2

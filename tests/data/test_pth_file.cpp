@@ -39,7 +39,9 @@ StateDict load_both(const std::string& legacy_name, const std::string& zip_name)
   StateDict legacy = load_pth_state_dict(legacy_path);
   StateDict zip = load_pth_state_dict(zip_path);
   CHECK(keys_of(legacy) == keys_of(zip));
-  for (const auto& [key, tensor] : legacy) {
+  for (const auto& entry : legacy) {  // no structured binding: INFO captures it, which clang 14 refuses
+    const std::string& key = entry.first;
+    const Tensor& tensor = entry.second;
     INFO(key);
     REQUIRE(zip.count(key));
     CHECK(bit_identical(tensor, zip.at(key)));
@@ -57,7 +59,9 @@ TEST_CASE("pth file: vgg_normalised, legacy and zip formats") {
       {0, {3, 3, 1, 1}},      {2, {64, 3, 3, 3}},     {5, {64, 64, 3, 3}},    {9, {128, 64, 3, 3}},
       {12, {128, 128, 3, 3}}, {16, {256, 128, 3, 3}}, {19, {256, 256, 3, 3}}, {22, {256, 256, 3, 3}},
       {25, {256, 256, 3, 3}}, {29, {512, 256, 3, 3}}};
-  for (const auto& [index, shape] : convs) {
+  for (const auto& conv : convs) {
+    const auto index = conv.first;
+    const auto& shape = conv.second;
     INFO(index);
     CHECK(state.at(std::to_string(index) + ".weight").shape() == shape);
     CHECK(state.at(std::to_string(index) + ".bias").shape() == Shape{shape[0]});

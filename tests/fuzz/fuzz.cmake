@@ -1,6 +1,6 @@
 # The sanitizer build (-DGRAPHSTYLE_FUZZ=ON, clang): only the readers of untrusted files, built with
-# AddressSanitizer + UndefinedBehaviorSanitizer, their libFuzzer targets, and replay programs that run
-# the regression corpus and the bad-input files through the same targets. tools/fuzz.sh drives it;
+# AddressSanitizer + UndefinedBehaviorSanitizer, their libFuzzer targets (which also replay the
+# regression corpus and the bad-input files: a libFuzzer binary given files runs each once). tools/fuzz.sh drives it;
 # tools/test.sh runs it as CI's sanitizer job. Kept this small so that CI builds it in about a minute.
 if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   message(FATAL_ERROR "GRAPHSTYLE_FUZZ needs clang (libFuzzer): configure with CC=clang CXX=clang++")
@@ -28,11 +28,9 @@ foreach(target ${FUZZ_TARGETS})
   target_link_libraries(${target} PRIVATE graphstyle_parsers)
   target_compile_options(${target} PRIVATE -fsanitize=fuzzer)
   target_link_options(${target} PRIVATE -fsanitize=fuzzer)
-  # The same target without libFuzzer's main: replays files in ctest.
-  add_executable(${target}_replay ${CMAKE_SOURCE_DIR}/tests/fuzz/${target}.cpp ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_main.cpp)
-  target_link_libraries(${target}_replay PRIVATE graphstyle_parsers)
+  # -runs=0: every file of the folder once, then stop (the regression corpus).
   add_test(NAME sanitized_${target}_regressions
-           COMMAND ${target}_replay ${CMAKE_SOURCE_DIR}/tests/fuzz/regressions/${target})
+           COMMAND ${target} -runs=0 ${CMAKE_SOURCE_DIR}/tests/fuzz/regressions/${target})
 endforeach()
 add_executable(make_test_inputs ${CMAKE_SOURCE_DIR}/tests/cli/make_test_inputs.cpp)
 target_link_libraries(make_test_inputs PRIVATE graphstyle_parsers doctest::doctest)
@@ -47,6 +45,7 @@ list(TRANSFORM SANITIZED_TESTS PREPEND ${CMAKE_SOURCE_DIR}/)
 add_executable(sanitized_unit ${SANITIZED_TESTS})
 target_link_libraries(sanitized_unit PRIVATE graphstyle_parsers doctest::doctest)
 target_include_directories(sanitized_unit PRIVATE ${CMAKE_SOURCE_DIR}/tests)
+target_compile_definitions(sanitized_unit PRIVATE GRAPHSTYLE_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
 set(GRAPHSTYLE_SHARED "${CMAKE_SOURCE_DIR}/../shared" CACHE PATH "The shared folder (fixtures, weights, images)")
 add_test(NAME sanitized_unit COMMAND sanitized_unit)
 set_tests_properties(sanitized_unit PROPERTIES ENVIRONMENT "GRAPHSTYLE_SHARED=${GRAPHSTYLE_SHARED};ASAN_OPTIONS=detect_leaks=0")

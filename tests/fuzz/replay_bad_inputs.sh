@@ -7,6 +7,6 @@ B="$1"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 "$B/make_test_inputs" bad "$W" >/dev/null
-"$B/fuzz_pth_replay" "$W"/*.pth
-ASAN_OPTIONS=detect_leaks=0 "$B/fuzz_model_replay" "$W"/*.h5
-"$B/fuzz_image_replay" "$W"/*.png "$W"/*.jpg "$W"/*.bmp "$W"/*.gif "$W"/*.pgm "$W"/*.hdr "$W"/*.psd
+"$B/fuzz_pth" "$W"/*.pth
+ASAN_OPTIONS=detect_leaks=0 "$B/fuzz_model" "$W"/*.h5
+"$B/fuzz_image" "$W"/*.png "$W"/*.jpg "$W"/*.bmp "$W"/*.gif "$W"/*.pgm "$W"/*.hdr "$W"/*.psd
