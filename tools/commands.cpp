@@ -10,6 +10,7 @@ int run_convert(const std::vector<std::string>& args);
 int run_pack(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
+int run_evaluate(const std::vector<std::string>& args);
 
 namespace {
 const Command kCommands[] = {
@@ -17,6 +18,7 @@ const Command kCommands[] = {
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
     {"pack", "trained model file -> the graph and decoder weights to ship (half precision)", run_pack},
     {"train", "train the stylizer on folders of content and style images", run_train},
+    {"evaluate", "measure stylized images: content, style and local-style metrics, SSIM, a panel", run_evaluate},
     {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
     {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},
 };
