@@ -36,7 +36,7 @@ add_executable(make_test_inputs ${CMAKE_SOURCE_DIR}/tests/cli/make_test_inputs.c
 target_link_libraries(make_test_inputs PRIVATE graphstyle_parsers doctest::doctest)
 target_include_directories(make_test_inputs PRIVATE ${CMAKE_SOURCE_DIR}/tests)
 # libhdf5 mallocs unchecked sizes from the file; NULL, as outside ASan, makes it report an error (fuzz.sh).
-set_tests_properties(sanitized_fuzz_model_regressions PROPERTIES ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1")
+set_tests_properties(sanitized_fuzz_model_regressions PROPERTIES ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:suppressions=${CMAKE_SOURCE_DIR}/tests/fuzz/libhdf5.supp")
 add_test(NAME sanitized_bad_inputs COMMAND bash ${CMAKE_SOURCE_DIR}/tests/fuzz/replay_bad_inputs.sh ${CMAKE_BINARY_DIR})
 # The readers' unit tests, sanitized.
 set(SANITIZED_TESTS tests/main.cpp tests/data/test_pickle_reader.cpp tests/data/test_pth_file.cpp
