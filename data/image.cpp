@@ -1,6 +1,5 @@
 #include "data/image.h"
 
-#include <stb/stb_image.h>
 #include <stb/stb_image_resize.h>
 #include <stb/stb_image_write.h>
 
@@ -12,6 +11,7 @@
 #include <vector>
 
 #include "data/atomic_file.h"
+#include "data/image_decode.h"
 #include "tensor/ops.h"
 
 namespace gs::data {
@@ -19,22 +19,20 @@ namespace gs::data {
 namespace fs = std::filesystem;
 
 namespace {
-std::vector<unsigned char> read_file(const std::string& path) {
-  if (!fs::exists(path)) throw std::runtime_error(path + ": no such file");
-  if (fs::is_directory(path)) throw std::runtime_error(path + ": is a directory, expected an image file");
+std::vector<unsigned char> read_file(const std::string& path, int64_t max_bytes) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw std::runtime_error(path + ": no such file");
+  if (fs::is_directory(path, ec)) throw std::runtime_error(path + ": is a directory, expected an image file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path + ": cannot open for reading");
-  return std::vector<unsigned char>(std::istreambuf_iterator<char>(in), {});
-}
-
-bool is_jpeg(const std::vector<unsigned char>& b) { return b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF; }
-
-// stb_image decodes a truncated JPEG without complaint (the missing rows come out grey), so a JPEG
-// must end with its end-of-image marker FF D9 (trailing zero padding, as some writers add, is allowed).
-bool jpeg_has_end_marker(const std::vector<unsigned char>& b) {
-  size_t end = b.size();
-  while (end > 0 && b[end - 1] == 0) --end;
-  return end >= 2 && b[end - 2] == 0xFF && b[end - 1] == 0xD9;
+  const auto size = fs::file_size(path, ec);
+  if (!ec && size > static_cast<uint64_t>(max_bytes))
+    throw std::runtime_error(path + ": " + std::to_string(size) + " bytes, larger than the limit of " +
+                             std::to_string(max_bytes) + " for an image file");
+  std::vector<unsigned char> bytes(std::istreambuf_iterator<char>(in), {});
+  if (bytes.size() > static_cast<uint64_t>(max_bytes))  // a pipe or a file that grew
+    throw std::runtime_error(path + ": larger than the limit of " + std::to_string(max_bytes) + " bytes for an image file");
+  return bytes;
 }
 
 // The cubic filter overshoots at sharp edges; images stay in [0,1].
@@ -48,23 +46,12 @@ std::string lower_extension(const std::string& path) {
 }  // namespace
 
 Tensor load_image(const std::string& path, const ImageLimits& limits) {
-  const std::vector<unsigned char> bytes = read_file(path);
-  int w = 0, h = 0, channels = 0;
-  if (!stbi_info_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels))
-    throw std::runtime_error(path + ": not a readable image (PNG, JPEG or BMP expected): " + stbi_failure_reason());
-  if (w > limits.max_side || h > limits.max_side || int64_t(w) * h > limits.max_pixels)
-    throw std::runtime_error(path + ": image is " + std::to_string(w) + "x" + std::to_string(h) +
-                             ", larger than the limit of " + std::to_string(limits.max_side) + " pixels a side and " +
-                             std::to_string(limits.max_pixels) + " pixels in all");
-  if (is_jpeg(bytes) && !jpeg_has_end_marker(bytes))
-    throw std::runtime_error(path + ": truncated or corrupt JPEG (no end-of-image marker)");
-  unsigned char* pixels = stbi_load_from_memory(bytes.data(), static_cast<int>(bytes.size()), &w, &h, &channels, 3);
-  if (!pixels) throw std::runtime_error(path + ": cannot decode image (truncated or corrupt?): " + stbi_failure_reason());
-  Tensor out = Tensor::empty({3, h, w});
-  const int64_t plane = int64_t(w) * h;
+  const std::vector<unsigned char> bytes = read_file(path, limits.max_bytes);
+  const Rgb8 rgb = decode_image(bytes.data(), bytes.size(), limits, path);
+  Tensor out = Tensor::empty({3, rgb.height, rgb.width});
+  const int64_t plane = rgb.width * rgb.height;
   for (int64_t i = 0; i < plane; ++i)
-    for (int c = 0; c < 3; ++c) out.data()[c * plane + i] = pixels[i * 3 + c] / 255.f;
-  stbi_image_free(pixels);
+    for (int c = 0; c < 3; ++c) out.data()[c * plane + i] = rgb.pixels[i * 3 + c] / 255.f;
   return out;
 }
 

@@ -1,4 +1,5 @@
-// Image files: PNG, JPEG and BMP in (anything stb_image decodes), PNG and JPEG out.
+// Image files: PNG, JPEG and uncompressed BMP in (data/image_decode.h: libpng, libjpeg-turbo, stb
+// for BMP; the format is taken from the file's signature), PNG and JPEG out (stb_image_write).
 // In memory an image is a [3,H,W] float tensor, RGB in [0,1]; grayscale is replicated and alpha
 // dropped on load, values are clamped and rounded (half to even) on save.
 #pragma once
@@ -13,6 +14,7 @@ namespace gs::data {
 struct ImageLimits {
   int64_t max_side = 16384;           // pixels on either side
   int64_t max_pixels = 64'000'000;    // width * height
+  int64_t max_bytes = 512 << 20;      // the file itself
 };
 
 // The dimensions are read and checked against the limits before anything is decoded, so a huge

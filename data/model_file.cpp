@@ -1,6 +1,7 @@
 #include "data/model_file.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 
@@ -27,26 +28,63 @@ void write_config(H5File& f, const models::ModelConfig& c, const char* format) {
   f.write_i64("config/widths", {4}, widths);
 }
 
+// Configuration read from an untrusted file: every number is range-checked here, naming the
+// attribute, before it sizes anything.
+int64_t int_attr(const H5File& f, const char* name, int64_t lo, int64_t hi) {
+  const int64_t v = f.attr_int("/", name);
+  if (v < lo || v > hi)
+    throw std::runtime_error(f.path() + ": attribute '" + name + "' is " + std::to_string(v) + ", expected " +
+                             std::to_string(lo) + ".." + std::to_string(hi));
+  return v;
+}
+
+double float_attr(const H5File& f, const char* name, double lo, double hi) {
+  const double v = f.attr_double("/", name);  // finite: H5File refuses NaN and Inf
+  if (v < lo || v > hi)
+    throw std::runtime_error(f.path() + ": attribute '" + name + "' is " + number_text(v) + ", expected " +
+                             number_text(lo) + ".." + number_text(hi));
+  return v;
+}
+
+constexpr int64_t kMaxWidth = 4096;  // channels of any layer: VGG's are 64..512
+
 models::ModelConfig read_config(const H5File& f, const char* format, const std::string& kind,
                                 const std::string& what_to_do) {
   const std::string& path = f.path();
-  if (!f.has_attr("/", "format") || f.attr_string("/", "format") != format)
+  if (!f.has_attr("/", "format") || !f.attr_is_string("/", "format") || f.attr_string("/", "format") != format)
     throw std::runtime_error(path + ": not a " + kind + " (" + what_to_do + ")");
   const int64_t version = f.attr_int("/", "format_version");
+  if (version < 1)
+    throw std::runtime_error(path + ": attribute 'format_version' is " + std::to_string(version) + ", expected >= 1");
   if (version > kModelFormatVersion)
     throw std::runtime_error(path + ": " + kind + " format version " + std::to_string(version) +
                              " is newer than this graphstyle understands (" + std::to_string(kModelFormatVersion) + ")");
   models::ModelConfig c;
-  c.encoder = models::parse_encoder_layout(f.attr_string("/", "encoder_layout"));
-  c.upsample = models::parse_upsample_mode(f.attr_string("/", "upsample"));
-  c.patch = static_cast<int>(f.attr_int("/", "patch"));
-  c.d = f.attr_int("/", "d");
-  c.scale_hidden = f.attr_int("/", "scale_hidden");
-  c.s_min = static_cast<float>(f.attr_double("/", "s_min"));
-  c.s_max = static_cast<float>(f.attr_double("/", "s_max"));
+  try {
+    c.encoder = models::parse_encoder_layout(f.attr_string("/", "encoder_layout"));
+    c.upsample = models::parse_upsample_mode(f.attr_string("/", "upsample"));
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+  c.patch = static_cast<int>(int_attr(f, "patch", 1, 15));
+  if (c.patch % 2 == 0)
+    throw std::runtime_error(path + ": attribute 'patch' is " + std::to_string(c.patch) + ", expected an odd number");
+  c.d = int_attr(f, "d", 1, kMaxWidth);
+  c.scale_hidden = int_attr(f, "scale_hidden", 1, kMaxWidth);
+  c.s_min = static_cast<float>(float_attr(f, "s_min", 1e-3, 100));
+  c.s_max = static_cast<float>(float_attr(f, "s_max", 1e-3, 100));
+  if (!(c.s_min < c.s_max))
+    throw std::runtime_error(path + ": attributes s_min " + std::to_string(c.s_min) + " and s_max " +
+                             std::to_string(c.s_max) + " are not an interval (s_min < s_max)");
+  if (!f.exists("config/widths") || f.dtype("config/widths") != "int64" || f.shape("config/widths") != Shape{4})
+    throw std::runtime_error(path + ": config/widths must be an int64 dataset of shape [4]");
   const std::vector<int64_t> widths = f.read_i64("config/widths");
-  if (widths.size() != 4) throw std::runtime_error(path + ": config/widths must hold 4 numbers");
-  std::copy(widths.begin(), widths.end(), c.widths.begin());
+  for (size_t i = 0; i < 4; ++i) {
+    if (widths[i] < 1 || widths[i] > kMaxWidth)
+      throw std::runtime_error(path + ": config/widths[" + std::to_string(i) + "] is " + std::to_string(widths[i]) +
+                               ", expected 1.." + std::to_string(kMaxWidth));
+    c.widths[i] = widths[i];
+  }
   return c;
 }
 
@@ -60,32 +98,35 @@ void write_recommended(H5File& f, const RecommendedSettings& r) {
 
 RecommendedSettings read_recommended(const H5File& f) {
   RecommendedSettings r;
-  if (f.has_attr("/", "recommended_alpha")) r.alpha = f.attr_double("/", "recommended_alpha");
-  if (f.has_attr("/", "recommended_stroke")) r.stroke = f.attr_double("/", "recommended_stroke");
-  if (f.has_attr("/", "recommended_k")) r.k = f.attr_int("/", "recommended_k");
-  if (f.has_attr("/", "recommended_kc")) r.kc = f.attr_int("/", "recommended_kc");
-  if (f.has_attr("/", "recommended_mix")) r.mix = f.attr_double("/", "recommended_mix");
-  for (const auto& [name, v] : {std::pair{"alpha", r.alpha}, std::pair{"mix", r.mix}})
-    if (v && !(*v >= 0.0 && *v <= 1.0))
-      throw std::runtime_error(f.path() + ": recommended_" + name + " is " + std::to_string(*v) + ", expected 0..1");
+  // The ranges stylize's own options accept.
+  if (f.has_attr("/", "recommended_alpha")) r.alpha = float_attr(f, "recommended_alpha", 0, 1);
+  if (f.has_attr("/", "recommended_stroke")) r.stroke = float_attr(f, "recommended_stroke", 1e-3, 100);
+  if (f.has_attr("/", "recommended_k")) r.k = int_attr(f, "recommended_k", 1, 64);
+  if (f.has_attr("/", "recommended_kc")) r.kc = int_attr(f, "recommended_kc", 0, 64);
+  if (f.has_attr("/", "recommended_mix")) r.mix = float_attr(f, "recommended_mix", 0, 1);
   return r;
 }
 
 // params/<name> for exactly the expected names and shapes, float32 or half, in the expected order.
+// Names, dtypes and shapes are all checked before any tensor is read, so a file claiming a huge
+// dataset is refused without allocating for it; every weight must be finite.
 NamedTensors read_params(const H5File& f, const models::ParameterShapes& expected) {
-  NamedTensors found;
+  if (!f.exists("params")) throw std::runtime_error(f.path() + ": no group 'params' (the model's weights)");
+  models::ParameterShapes shapes;
   for (const std::string& name : f.members("params")) {
     const std::string dataset = "params/" + name;
     const std::string dtype = f.dtype(dataset);
     if (dtype != "float32" && dtype != "float16")
       throw std::runtime_error(f.path() + ": " + name + " is " + dtype + ", expected float32 or float16");
-    found.push_back({name, f.read_tensor(dataset)});
+    shapes.push_back({name, f.shape(dataset)});
   }
-  check_parameters(found, expected, f.path());
+  check_parameter_shapes(shapes, expected, f.path());
   NamedTensors ordered;
-  for (const auto& [name, shape] : expected)
-    for (auto& [n, t] : found)
-      if (n == name) ordered.push_back({n, t});
+  for (const auto& [name, shape] : expected) {
+    Tensor t = f.read_tensor("params/" + name);
+    check_finite(f.path(), name, t);
+    ordered.push_back({name, std::move(t)});
+  }
   return ordered;
 }
 
@@ -109,21 +150,31 @@ models::ParameterShapes trained_shapes(const models::ModelConfig& c) {
 }  // namespace
 
 void check_parameters(const NamedTensors& params, const models::ParameterShapes& expected, const std::string& source) {
-  std::map<std::string, const Tensor*> have;
-  for (const auto& [name, t] : params) have[name] = &t;
+  models::ParameterShapes shapes;
+  for (const auto& [name, t] : params) shapes.push_back({name, t.shape()});
+  check_parameter_shapes(shapes, expected, source);
+}
+
+void check_parameter_shapes(const models::ParameterShapes& params, const models::ParameterShapes& expected,
+                            const std::string& source) {
+  std::map<std::string, const Shape*> have;
+  for (const auto& [name, shape] : params) have[name] = &shape;
   std::string missing, extra, wrong;
   for (const auto& [name, shape] : expected) {
     auto it = have.find(name);
     if (it == have.end()) {
       missing += (missing.empty() ? "" : ", ") + name;
-    } else if (it->second->shape() != shape) {
-      wrong += (wrong.empty() ? "" : "; ") + name + " is " + shape_str(it->second->shape()) + ", expected " +
+    } else if (*it->second != shape) {
+      wrong += (wrong.empty() ? "" : "; ") + name + " is " + shape_str(*it->second) + ", expected " +
                shape_str(shape);
     }
   }
-  for (const auto& [name, t] : params)
-    if (std::none_of(expected.begin(), expected.end(), [&](const auto& e) { return e.first == name; }))
-      extra += (extra.empty() ? "" : ", ") + name;
+  std::map<std::string, bool> known;
+  for (const auto& e : expected) known[e.first] = true;
+  int extras = 0;
+  for (const auto& param : params)
+    if (!known.count(param.first) && ++extras <= 10) extra += (extra.empty() ? "" : ", ") + param.first;
+  if (extras > 10) extra += " and " + std::to_string(extras - 10) + " more";
   std::string msg;
   if (!missing.empty()) msg += "missing " + missing + ". ";
   if (!wrong.empty()) msg += "wrong shape: " + wrong + ". ";
@@ -176,6 +227,14 @@ TrainedWeights load_trained_weights(const std::string& path) {
   w.provenance = f.has_attr("/", "provenance") ? f.attr_string("/", "provenance") : "";
   w.params = read_params(f, trained_shapes(w.config));
   return w;
+}
+
+void check_finite(const std::string& source, const std::string& name, const Tensor& t) {
+  const float* p = t.data();
+  for (int64_t i = 0, n = t.numel(); i < n; ++i)
+    if (!std::isfinite(p[i]))
+      throw std::runtime_error(source + ": tensor '" + name + "' holds " + (std::isnan(p[i]) ? "NaN" : "Inf") +
+                               " at element " + std::to_string(i) + "; weights must be finite");
 }
 
 ModelFile load_model_file(const std::string& path) { return read_model(open_model_file(path)); }

@@ -54,8 +54,14 @@ struct TrainedWeights {
 void save_trained_weights(const std::string& path, const TrainedWeights& weights, bool half);
 TrainedWeights load_trained_weights(const std::string& path);
 
+// Throws naming `source` and the tensor when `t` holds a NaN or an infinity.
+void check_finite(const std::string& source, const std::string& name, const Tensor& t);
+
 // Checks a set of named tensors against the expected names and shapes; `source` names the file in
 // the error. Missing, extra and mis-shaped tensors are all listed in one message.
 void check_parameters(const NamedTensors& params, const models::ParameterShapes& expected, const std::string& source);
+// The same check on names and shapes alone, before anything is read.
+void check_parameter_shapes(const models::ParameterShapes& params, const models::ParameterShapes& expected,
+                            const std::string& source);
 
 }  // namespace gs::data

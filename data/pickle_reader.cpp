@@ -1,5 +1,7 @@
 #include "data/pickle_reader.h"
 
+#include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -64,14 +66,45 @@ std::string quoted(const std::string& s) {
   return "'" + (s.size() > kMax ? s.substr(0, kMax) + "..." : s) + "'";
 }
 
-// Keys that compare by value in Python and can appear in a state dict.
-bool same_key(const PickleValue& a, const PickleValue& b) {
-  if (a.value.index() != b.value.index()) return false;
-  if (a.is<PickleNone>()) return true;
-  if (a.is<bool>()) return std::get<bool>(a.value) == std::get<bool>(b.value);
-  if (a.is<int64_t>()) return std::get<int64_t>(a.value) == std::get<int64_t>(b.value);
-  if (a.is<std::string>()) return std::get<std::string>(a.value) == std::get<std::string>(b.value);
-  return false;
+// Keys that compare by value in Python and can appear in a state dict, encoded for the dict's hash
+// index; false for any other key (kept, but never matched, as no state dict has one).
+bool key_code(const PickleValue& key, std::string* code) {
+  if (key.is<PickleNone>()) *code = "n";
+  else if (key.is<bool>()) *code = std::get<bool>(key.value) ? "i1" : "i0";  // True == 1 in Python
+  else if (key.is<int64_t>()) *code = "i" + std::to_string(std::get<int64_t>(key.value));
+  else if (key.is<std::string>()) *code = "s" + std::get<std::string>(key.value);
+  else return false;
+  return true;
+}
+
+std::atomic<uint64_t> next_rank{1};
+
+// Containers whose last owner goes away are parked here and destroyed one at a time by the
+// outermost destructor, so destroying a deeply nested value takes a loop, not a deep recursion.
+struct Graveyard {
+  std::vector<PickleValue> pending;
+  bool draining = false;
+};
+thread_local Graveyard graveyard;
+
+bool holds_container(const PickleValue& v) {
+  return v.is<std::shared_ptr<PickleTuple>>() || v.is<std::shared_ptr<PickleList>>() ||
+         v.is<std::shared_ptr<PickleDict>>();
+}
+
+void bury(PickleValue& v) {
+  if (holds_container(v)) graveyard.pending.push_back(std::move(v));
+}
+
+void drain() {
+  if (graveyard.draining) return;
+  graveyard.draining = true;
+  while (!graveyard.pending.empty()) {
+    PickleValue last = std::move(graveyard.pending.back());
+    graveyard.pending.pop_back();
+    // `last` dies here; its children, if it held the last reference, are parked by bury().
+  }
+  graveyard.draining = false;
 }
 
 }  // namespace
@@ -104,10 +137,31 @@ std::string pickle_opcode_name(unsigned char opcode) {
 
 // ---- PickleValue ----
 
-void PickleDict::set(PickleValue key, PickleValue value) {
+PickleTuple::~PickleTuple() {
+  for (PickleValue& v : items) bury(v);
+  items.clear();
+  drain();
+}
+PickleList::~PickleList() {
+  for (PickleValue& v : items) bury(v);
+  items.clear();
+  drain();
+}
+PickleDict::~PickleDict() {
   for (auto& [k, v] : items) {
-    if (same_key(k, key)) {
-      v = std::move(value);
+    bury(k);
+    bury(v);
+  }
+  items.clear();
+  drain();
+}
+
+void PickleDict::set(PickleValue key, PickleValue value) {
+  std::string code;
+  if (key_code(key, &code)) {
+    auto [it, inserted] = index.try_emplace(std::move(code), items.size());
+    if (!inserted) {
+      items[it->second].second = std::move(value);
       return;
     }
   }
@@ -115,12 +169,33 @@ void PickleDict::set(PickleValue key, PickleValue value) {
 }
 
 PickleValue PickleValue::tuple(std::vector<PickleValue> items) {
-  return PickleValue(std::make_shared<PickleTuple>(PickleTuple{std::move(items)}));
+  auto t = std::make_shared<PickleTuple>();
+  t->rank = next_rank++;
+  for (const PickleValue& v : items)
+    if (v.rank()) t->rank = std::min(t->rank, v.rank());
+  t->items = std::move(items);
+  return PickleValue(std::move(t));
 }
 PickleValue PickleValue::list(std::vector<PickleValue> items) {
-  return PickleValue(std::make_shared<PickleList>(PickleList{std::move(items)}));
+  auto l = std::make_shared<PickleList>();
+  l->rank = next_rank++;
+  for (const PickleValue& v : items)  // as for tuples: built from existing values
+    if (v.rank()) l->rank = std::min(l->rank, v.rank());
+  l->items = std::move(items);
+  return PickleValue(std::move(l));
 }
-PickleValue PickleValue::dict() { return PickleValue(std::make_shared<PickleDict>()); }
+PickleValue PickleValue::dict() {
+  auto d = std::make_shared<PickleDict>();
+  d->rank = next_rank++;
+  return PickleValue(std::move(d));
+}
+
+uint64_t PickleValue::rank() const {
+  if (is_tuple()) return std::get<std::shared_ptr<PickleTuple>>(value)->rank;
+  if (is_list()) return std::get<std::shared_ptr<PickleList>>(value)->rank;
+  if (is_dict()) return std::get<std::shared_ptr<PickleDict>>(value)->rank;
+  return 0;
+}
 
 int64_t PickleValue::as_int(const std::string& what) const {
   if (!is<int64_t>()) throw std::runtime_error(what + ": expected an int, got " + describe());
@@ -259,12 +334,31 @@ void PickleReader::reduce(size_t at) {
   stack_.push_back(allowed.function(args.as_tuple("REDUCE arguments")));
 }
 
-void PickleReader::memo_put(uint64_t index, size_t at) { memo_[index] = top(at); }
+void PickleReader::memo_put(uint64_t index, size_t at) {
+  if (memo_.size() >= kMaxMemo && !memo_.count(index))
+    fail("more than " + std::to_string(kMaxMemo) + " memo entries: not a state dict", at);
+  memo_[index] = top(at);
+}
 
-PickleValue PickleReader::memo_get(uint64_t index, size_t at) const {
+PickleValue PickleReader::memo_get(uint64_t index, size_t at) {
   auto it = memo_.find(index);
   if (it == memo_.end()) fail("malformed pickle: memo entry " + std::to_string(index) + " was never stored", at);
+  // Strings are copied on every fetch: a long one fetched again and again would cost the square of
+  // the file size.
+  if (it->second.is<std::string>()) {
+    copied_ += std::get<std::string>(it->second.value).size();
+    if (copied_ > kCopyAllowance + 8 * bytes_.size())
+      fail("memo look-ups copy more than " + std::to_string(kCopyAllowance + 8 * bytes_.size()) +
+               " bytes of strings: not a state dict",
+           at);
+  }
   return it->second;
+}
+
+void PickleReader::check_insert(const PickleValue& container, const PickleValue& item, size_t at) const {
+  if (item.rank() && item.rank() <= container.rank())
+    fail("malformed pickle: " + container.describe() + " would hold itself or a container made before it; "
+         "state dicts never do (it could form a reference cycle)", at);
 }
 
 PickleValue PickleReader::read_long1(size_t at) {
@@ -283,6 +377,7 @@ PickleValue PickleReader::load() {
   stack_.clear();
   marks_.clear();
   memo_.clear();
+  copied_ = 0;
   while (true) {
     size_t at = pos_;
     need(1, "an opcode");
@@ -344,6 +439,8 @@ PickleValue PickleReader::load() {
         PickleValue key = pop(at);
         PickleValue& dict = top(at);
         if (!dict.is_dict()) fail("SETITEM needs a dict, found " + dict.describe(), at);
+        check_insert(dict, key, at);
+        check_insert(dict, value, at);
         std::get<std::shared_ptr<PickleDict>>(dict.value)->set(std::move(key), std::move(value));
         break;
       }
@@ -352,6 +449,7 @@ PickleValue PickleReader::load() {
         PickleValue& dict = top(at);
         if (!dict.is_dict()) fail("SETITEMS needs a dict, found " + dict.describe(), at);
         if (items.size() % 2) fail("malformed pickle: SETITEMS with an odd number of values", at);
+        for (const PickleValue& item : items) check_insert(dict, item, at);
         auto& target = *std::get<std::shared_ptr<PickleDict>>(dict.value);
         for (size_t i = 0; i < items.size(); i += 2) target.set(std::move(items[i]), std::move(items[i + 1]));
         break;
@@ -360,6 +458,7 @@ PickleValue PickleReader::load() {
         PickleValue value = pop(at);
         PickleValue& list = top(at);
         if (!list.is_list()) fail("APPEND needs a list, found " + list.describe(), at);
+        check_insert(list, value, at);
         std::get<std::shared_ptr<PickleList>>(list.value)->items.push_back(std::move(value));
         break;
       }
@@ -367,6 +466,7 @@ PickleValue PickleReader::load() {
         std::vector<PickleValue> items = pop_to_mark(at);
         PickleValue& list = top(at);
         if (!list.is_list()) fail("APPENDS needs a list, found " + list.describe(), at);
+        for (const PickleValue& item : items) check_insert(list, item, at);
         auto& target = std::get<std::shared_ptr<PickleList>>(list.value)->items;
         for (PickleValue& v : items) target.push_back(std::move(v));
         break;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -39,15 +40,27 @@ struct PickleObject {
   std::string kind;
   std::any payload;
 };
+// Containers are destroyed without recursion (a hostile pickle nests them ~10^5 deep, which a
+// recursive destructor cannot survive). `rank` orders them by creation (a tuple takes the lowest
+// rank it holds); a list or dict only accepts containers of a higher rank, so no container can ever
+// hold itself (a reference cycle would never be freed).
 struct PickleTuple {
   std::vector<PickleValue> items;
+  uint64_t rank = 0;
+  ~PickleTuple();
 };
 struct PickleList {
   std::vector<PickleValue> items;
+  uint64_t rank = 0;
+  ~PickleList();
 };
-// Keeps insertion order, as Python dicts do.
+// Keeps insertion order, as Python dicts do; keys that Python compares by value (None, bool, int,
+// str) are found through a hash index, so filling a dict of n keys is linear, not quadratic.
 struct PickleDict {
   std::vector<std::pair<PickleValue, PickleValue>> items;
+  std::unordered_map<std::string, size_t> index;  // encoded key -> position in items
+  uint64_t rank = 0;
+  ~PickleDict();
   // Replaces the value of an equal key (None, bool, int or str), else appends.
   void set(PickleValue key, PickleValue value);
 };
@@ -93,6 +106,8 @@ struct PickleValue {
 
   // Short description for error messages: "None", "int 3", "str '0.weight'", "tuple of 5", ...
   std::string describe() const;
+  // The container's rank (see PickleTuple), or 0 for a value that holds no others.
+  uint64_t rank() const;
 };
 
 class PickleReader {
@@ -115,6 +130,11 @@ class PickleReader {
   // Reads one pickle, through its STOP opcode. Call again to read the next pickle of a sequence
   // (torch's legacy format is several pickles back to back).
   PickleValue load();
+  // Limits that keep a hostile pickle's cost linear in its size.
+  static constexpr size_t kMaxMemo = 1 << 20;  // memo entries
+  // Bytes that memo look-ups may copy (a string fetched again and again), on top of 8x the input.
+  static constexpr size_t kCopyAllowance = size_t{1} << 20;
+
   // Byte offset just after the last STOP read.
   size_t position() const { return pos_; }
   const std::string& source() const { return source_; }
@@ -136,8 +156,9 @@ class PickleReader {
   PickleValue make_global(const std::string& module, const std::string& name, size_t at) const;
   void reduce(size_t at);
   void memo_put(uint64_t index, size_t at);
-  PickleValue memo_get(uint64_t index, size_t at) const;
+  PickleValue memo_get(uint64_t index, size_t at);
   PickleValue read_long1(size_t at);
+  void check_insert(const PickleValue& container, const PickleValue& item, size_t at) const;
 
   std::string_view bytes_;
   std::string source_;
@@ -146,7 +167,8 @@ class PickleReader {
   PersistentLoad persistent_load_;
   std::vector<PickleValue> stack_;
   std::vector<size_t> marks_;  // stack sizes at each MARK
-  std::map<uint64_t, PickleValue> memo_;
+  std::unordered_map<uint64_t, PickleValue> memo_;
+  size_t copied_ = 0;  // bytes copied by memo look-ups, see kCopyAllowance
 };
 
 // Name of a pickle opcode ("BINPUT"), or "" for a byte that is no opcode.

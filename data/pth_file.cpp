@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "data/model_file.h"
 #include "data/pickle_reader.h"
 #include "data/zip_reader.h"
 
@@ -72,6 +73,7 @@ struct RootStorage {
 // The storages the main pickle refers to; fills in as persistent ids are read.
 struct Storages {
   std::string path;
+  uint64_t file_size = 0;  // no storage can hold more bytes than the file
   bool legacy = false;
   std::map<std::string, RootStorage> roots;
 
@@ -108,6 +110,11 @@ PickleValue Storages::from_persistent_id(const PickleValue& pid) {
   const std::string& key = id[2].as_str(what + " storage key");
   int64_t numel = id[4].as_int(what + " element count of storage '" + key + "'");
   if (numel < 0) fail(path, "storage '" + key + "' has a negative element count");
+  // Checked here, before anything is allocated: numel x element size may neither overflow nor
+  // exceed the bytes the file has.
+  if (static_cast<uint64_t>(numel) > file_size / static_cast<uint64_t>(type.element_size))
+    fail(path, "storage '" + key + "' claims " + std::to_string(numel) + " " + type.dtype +
+                   " elements, more than the file's " + std::to_string(file_size) + " bytes can hold");
   auto [root, inserted] = roots.try_emplace(key, RootStorage{&type, numel, "", false});
   if (!inserted && (root->second.type != &type || root->second.numel != numel))
     fail(path, "storage '" + key + "' is referenced twice with different types or sizes");
@@ -214,6 +221,12 @@ Tensor materialize(const std::string& name, const TensorRef& ref, const RootStor
   int64_t numel = 1;
   for (int64_t size : ref.size) numel = multiply_add(numel, size, 0, path, name);
   if (numel == 0) return Tensor::empty(ref.size);
+  // A state dict's tensors never repeat elements (stride 0), so a tensor holds at most as many
+  // elements as its storage: checked before allocating for it.
+  if (numel > storage.numel)
+    fail(path, "tensor '" + name + "' (size " + shape_str(ref.size) + ") has " + std::to_string(numel) +
+                   " elements but its storage '" + storage.key + "' has only " + std::to_string(storage.numel) +
+                   ": the file is inconsistent");
 
   // The last element the view touches must lie inside its storage window.
   int64_t last = ref.offset;
@@ -224,6 +237,8 @@ Tensor materialize(const std::string& name, const TensorRef& ref, const RootStor
                    " but its storage '" + storage.key + "' has " + std::to_string(storage.numel) +
                    " elements: the file is inconsistent");
 
+  if (static_cast<uint64_t>(storage.offset + last + 1) * sizeof(float) > root.bytes.size())
+    fail(path, "tensor '" + name + "' reaches past the data of storage '" + storage.key + "'");
   Tensor out = Tensor::empty(ref.size);
   const char* base = root.bytes.data() + (storage.offset + ref.offset) * sizeof(float);
   float* dst = out.data();
@@ -251,8 +266,11 @@ Tensor materialize(const std::string& name, const TensorRef& ref, const RootStor
 StateDict materialize_all(const std::vector<std::pair<std::string, TensorRef>>& entries, const Storages& storages,
                           const std::string& path) {
   StateDict state;
-  for (const auto& [name, ref] : entries)
-    state[name] = materialize(name, ref, storages.roots.at(ref.storage.key), path);
+  for (const auto& [name, ref] : entries) {
+    Tensor t = materialize(name, ref, storages.roots.at(ref.storage.key), path);
+    check_finite(path, name, t);
+    state[name] = std::move(t);
+  }
   return state;
 }
 
@@ -272,7 +290,7 @@ StateDict load_zip_format(const std::string& path) {
 
   const std::string pickle = zip.read(pickle_name);
   PickleReader reader(pickle, path + ":" + pickle_name);
-  Storages storages{path, false, {}};
+  Storages storages{path, std::filesystem::file_size(path), false, {}};
   allow_torch_globals(reader, path);
   reader.set_persistent_load([&storages](const PickleValue& pid) { return storages.from_persistent_id(pid); });
   auto entries = state_dict_entries(reader.load(), path);
@@ -319,7 +337,7 @@ StateDict load_legacy_format(const std::string& path) {
         !std::get<bool>(value.value))
       fail(path, "written on a big-endian machine; only little-endian files are supported");
 
-  Storages storages{path, true, {}};
+  Storages storages{path, bytes.size(), true, {}};
   allow_torch_globals(reader, path);
   reader.set_persistent_load([&storages](const PickleValue& pid) { return storages.from_persistent_id(pid); });
   auto entries = state_dict_entries(reader.load(), path);

@@ -31,7 +31,7 @@ inline models::Stylizer real_model(const std::string& graph_pth = "") {
 inline Tensor load_parts(const std::string& dir, const std::string& stem, const std::string& dataset, int parts) {
   std::vector<Tensor> pieces;
   for (int i = 0; i < parts; ++i)
-    pieces.push_back(data::H5File::open_read(dir + "/" + stem + ".part" + std::to_string(i) + ".h5").read_tensor(dataset));
+    pieces.push_back(data::H5File::open_golden(dir + "/" + stem + ".part" + std::to_string(i) + ".h5").read_tensor(dataset));
   return concat(pieces, 1);
 }
 

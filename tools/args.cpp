@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
 namespace gs::tools {
@@ -109,6 +110,22 @@ void Args::finish() {
     if (!used_[i])
       throw std::invalid_argument(args_[i].rfind("-", 0) == 0 ? "unknown option " + args_[i] + " (see --help)"
                                                                : "unexpected argument '" + args_[i] + "' (see --help)");
+}
+
+void refuse_output_over_input(const std::string& out_option, const std::string& out,
+                              const std::vector<std::pair<std::string, std::string>>& inputs) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path out_path = fs::weakly_canonical(out, ec);
+  for (const auto& [option, in] : inputs) {
+    if (in.empty()) continue;
+    std::error_code ec1, ec2;
+    // equivalent(): the same inode (hard links, bind mounts); weakly_canonical: the same name.
+    const bool same = fs::equivalent(out, in, ec1) || (!ec && fs::weakly_canonical(in, ec2) == out_path && !ec2);
+    if (same)
+      throw std::invalid_argument("option " + out_option + " " + out + " names the same file as " + option + " " + in +
+                                  ": refusing to overwrite an input");
+  }
 }
 
 }  // namespace gs::tools

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace gs::tools {
@@ -31,5 +32,10 @@ class Args {
   std::vector<bool> used_;
   std::string usage_;
 };
+
+// Throws when the output path (option `out_option`) names the same file as one of the inputs
+// ({option, path}; empty paths are skipped): a run must never overwrite what it reads.
+void refuse_output_over_input(const std::string& out_option, const std::string& out,
+                              const std::vector<std::pair<std::string, std::string>>& inputs);
 
 }  // namespace gs::tools

@@ -8,6 +8,7 @@
 #include "models/init.h"
 #include "models/weights.h"
 #include "tools/args.h"
+#include "tools/isolated.h"
 
 namespace gs::tools {
 
@@ -56,6 +57,8 @@ int run_convert(const std::vector<std::string>& argv) {
     if (!out) out = args.value("--out");
     if (!out) throw std::invalid_argument("option -o MODEL.h5 is required (see --help)");
     args.finish();
+    refuse_output_over_input("-o", *out, {{"--vgg", vgg}, {"--trained", trained}});
+    check_in_child(trained, [&] { data::load_trained_weights(trained); });
     return convert_trained(vgg, trained, *out);
   }
   const std::string decoder = args.required("--decoder");
@@ -69,6 +72,7 @@ int run_convert(const std::vector<std::string>& argv) {
   if (config.patch % 2 == 0) throw std::invalid_argument("option --patch " + std::to_string(config.patch) + ": must be odd");
   const uint64_t seed = static_cast<uint64_t>(args.get_int("--seed", 0, 0, INT64_MAX));
   args.finish();
+  refuse_output_over_input("-o", *out, {{"--vgg", vgg}, {"--decoder", decoder}, {"--graph", graph}});
 
   const data::StateDict encoder = data::load_encoder_weights(vgg);
   config.encoder = encoder.count("encoder.conv0.weight") ? models::EncoderLayout::vgg_normalised

@@ -23,6 +23,7 @@
 #include "eval/triples.h"
 #include "models/stylizer.h"
 #include "tools/args.h"
+#include "tools/isolated.h"
 #include "tools/stylize_options.h"
 #include "train/progress.h"
 
@@ -350,6 +351,10 @@ int run_evaluate(const std::vector<std::string>& argv) {
   for (const std::string& a : model_args) {
     auto [label, path] = split_label(a);
     if (!fs::exists(path)) throw std::runtime_error("--model " + path + ": no such file");
+    for (const auto& [option, out] : {std::pair{"--csv", csv_path}, {"--json", json_path}, {"--panel", panel_path}})
+      if (!out.empty()) refuse_output_over_input(option, out, {{"--model", path}});
+    // Model files come from anyone: a first read in a child turns a crash of libhdf5 into an error.
+    check_in_child(path, [&] { data::load_model_file(path); });
     for (const ModelEntry& m : ev.models)
       if (m.label == label) throw std::invalid_argument("--model: two models are labelled '" + label + "' (use LABEL=FILE)");
     ModelEntry e{label, path, std::make_unique<models::Stylizer>(models::Stylizer::load(path)), {}, ""};

@@ -8,6 +8,7 @@
 #include "models/config.h"
 #include "tools/args.h"
 #include "tools/stylize_options.h"
+#include "tools/isolated.h"
 
 namespace gs::tools {
 
@@ -36,6 +37,8 @@ int run_pack(const std::vector<std::string>& argv) {
   if (!out) out = args.value("--out");
   if (!out) throw std::invalid_argument("option -o TRAINED.h5 is required (see --help)");
   const bool half = args.get_on_off("--half", true);
+  refuse_output_over_input("-o", *out, {{"--model", model_path}});
+  check_in_child(model_path, [&] { data::load_model_file(model_path); });
   const data::ModelFile model = data::load_model_file(model_path);
   data::TrainedWeights w;
   w.config = model.config;

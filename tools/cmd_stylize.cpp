@@ -12,6 +12,7 @@
 #include "models/stylizer.h"
 #include "tools/args.h"
 #include "tools/stylize_options.h"
+#include "tools/isolated.h"
 
 namespace gs::tools {
 
@@ -42,6 +43,8 @@ int run_stylize(const std::vector<std::string>& argv) {
   const std::string content_path = args.required("--content");
   const std::string style_path = args.required("--style");
   const std::string out_path = args.required("--out");
+  // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.
+  check_in_child(model_path, [&] { data::load_model_file(model_path); });
   const StylizeOptions opt = parse_stylize_options(args, "512");
   const std::string method = args.get_choice("--method", "gnn", {"gnn", "adain"});
   const int quality = static_cast<int>(args.get_int("--quality", 95, 1, 100));
@@ -50,6 +53,10 @@ int run_stylize(const std::vector<std::string>& argv) {
   args.finish();
   if ((!dump_path.empty() || !explain_dir.empty()) && method != "gnn")
     throw std::invalid_argument("--dump-graph and --explain-dir need --method gnn");
+  const std::vector<std::pair<std::string, std::string>> inputs = {
+      {"--model", model_path}, {"--content", content_path}, {"--style", style_path}};
+  refuse_output_over_input("--out", out_path, inputs);
+  if (!dump_path.empty()) refuse_output_over_input("--dump-graph", dump_path, inputs);
 
   std::optional<eval::Font> legend_font;  // loaded first: a missing font fails before the long work
   if (!explain_dir.empty()) legend_font.emplace(kLegendFont);

@@ -9,9 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "data/model_file.h"
 #include "data/image_folder.h"
 #include "tools/args.h"
 #include "tools/stylize_options.h"
+#include "tools/isolated.h"
 #include "tensor/allocator.h"
 #include "train/initial_model.h"
 #include "train/stop_signals.h"
@@ -136,6 +138,7 @@ std::vector<std::string> image_list(const std::string& folder, const std::string
 std::optional<train::Checkpoint> load_resume(const std::optional<std::string>& path) {
   if (!path) return std::nullopt;
   try {
+    check_in_child(*path, [&] { train::load_checkpoint(*path); });
     return train::load_checkpoint(*path);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("option --resume: ") + e.what());
@@ -258,6 +261,8 @@ int run_train(const std::vector<std::string>& argv) {
     description = "resumed from " + *resume_path + " at step " + std::to_string(resumed->state.step);
   } else {
     model_options.sources.seed = o.seed;
+    if (!model_options.sources.model.empty())
+      check_in_child(model_options.sources.model, [&] { data::load_model_file(model_options.sources.model); });
     train::InitialModel initial = train::initial_model(model_options.sources);
     model.emplace(std::move(initial.model));
     description = initial.description;

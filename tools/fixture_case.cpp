@@ -21,7 +21,7 @@ std::vector<std::string> parse_name_list(const std::string& json) {
 }
 }  // namespace
 
-FixtureCase::FixtureCase(const std::string& path) : file_(data::H5File::open_read(path)) {
+FixtureCase::FixtureCase(const std::string& path) : file_(data::H5File::open_golden(path)) {
   if (!file_.has_attr("/", "op")) throw std::runtime_error(path + ": no 'op' attribute: not a golden file");
   if (file_.has_attr("/", "grad_wrt")) grad_wrt_ = parse_name_list(file_.attr_string("/", "grad_wrt"));
 }

@@ -6,6 +6,7 @@
 # reads that line to prove a fresh machine gets everything the build uses, and the dpkg check
 # below reads the same line, so the two can never disagree.
 #   ocl-icd-opencl-dev: libdnnl-dev only recommends it, but oneDNN's CMake config requires OpenCL.
+#   clang, libclang-rt-14-dev: libFuzzer and the sanitizers, for CI's sanitizer job (tools/fuzz.sh).
 #   fonts-dejavu-core: the font of the labels on graphstyle evaluate --panel images.
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -16,7 +17,7 @@ packages=$(sed -n '/^install_packages()/,/^}/p' "$0" | tr -d '\\' | tr ' ' '\n' 
 install_packages() {
   $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev \
-    nlohmann-json3-dev fonts-dejavu-core \
+    libzip-dev zlib1g-dev libjpeg-dev libpng-dev clang libclang-rt-14-dev nlohmann-json3-dev fonts-dejavu-core \
     >/dev/null
 }
 

@@ -20,4 +20,19 @@ else
   echo "SKIPPED: $CHECK not found (the fresh-machine dependency check)"
 fi
 
-cd build && ctest --output-on-failure
+(cd build && ctest --output-on-failure)
+
+# The sanitizer job: the file readers of untrusted input built alone with AddressSanitizer +
+# UndefinedBehaviorSanitizer (clang), their unit tests, the fuzz regression corpus and the bad-input
+# files replayed, then a short run of every libFuzzer target (FUZZ_SECONDS each, default 30) from
+# its seeds with a fixed seed. Long runs: tools/fuzz.sh TARGET SECONDS.
+if command -v clang++ >/dev/null && [ -e /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a ]; then
+  B="${FUZZ_BUILD:-build-fuzz}"
+  CC=clang CXX=clang++ cmake -S . -B "$B" -DGRAPHSTYLE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DGRAPHSTYLE_SHARED="$SHARED" >/dev/null
+  cmake --build "$B" -j"$(nproc)"
+  (cd "$B" && ctest --output-on-failure)
+  FUZZ_BUILD="$B" tools/fuzz.sh all "${FUZZ_SECONDS:-30}"
+else
+  echo "SKIPPED: the sanitizer job (clang and libclang-rt-14-dev are missing)"
+fi

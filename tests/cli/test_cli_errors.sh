@@ -43,7 +43,7 @@ else
   expect_error "$TMP/missing.jpg: no such file" run --content "$TMP/missing.jpg" --style "$S"
   expect_error "is a directory" run --content "$SHARED/images" --style "$S"
   echo "hello" >"$TMP/text.png"
-  expect_error "$TMP/text.png: not a readable image" run --content "$TMP/text.png" --style "$S"
+  expect_error "$TMP/text.png: not a PNG, JPEG or BMP image" run --content "$TMP/text.png" --style "$S"
   head -c 40000 "$C" >"$TMP/cut.jpg"
   expect_error "$TMP/cut.jpg: truncated" run --content "$TMP/cut.jpg" --style "$S"
   "$GS" stylize --model "$M" --content "$C" --style "$S" --size 64 --method adain --out "$TMP/small.png" >/dev/null 2>&1
@@ -67,7 +67,7 @@ else
   cp "$C" "$TMP/one/c.jpg"
   expect_error "--content $TMP/missing: no such file or folder" ev --content "$TMP/missing" --style "$S"
   expect_error "--style $TMP/empty: no images" ev --content "$C" --style "$TMP/empty"
-  expect_error "$TMP/text.png: not a readable image" ev --content "$TMP/text.png" --style "$S"
+  expect_error "$TMP/text.png: not a PNG, JPEG or BMP image" ev --content "$TMP/text.png" --style "$S"
   expect_error "--method vangogh: expected gnn | adain" ev --content "$C" --style "$S" --method vangogh
   expect_error "--model $TMP/none.h5: no such file" "$GS" evaluate --model "$TMP/none.h5" --content "$C" --style "$S"
   expect_error "option --model is required" "$GS" evaluate --content "$C" --style "$S"

@@ -40,3 +40,22 @@ TEST_CASE("atomic file: unwritable or impossible targets are refused up front") 
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(gs::data::AtomicFile("/proc/out.png"), doctest::Contains("cannot write in folder"), std::runtime_error);
 }
+
+TEST_CASE("atomic file: a temporary left by a killed writer is removed by the next writer of that target") {
+  const fs::path dir = fs::temp_directory_path() / "gs_test_stale_tmp";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path stale = dir / ".out.tmp99999999.png";    // no process has that id (pid_max is 2^22)
+  const fs::path other = dir / ".other.tmp99999999.png";  // another target's: not ours to remove
+  std::ofstream(stale) << "half-written";
+  std::ofstream(other) << "half-written";
+  {
+    gs::data::AtomicFile out((dir / "out.png").string());
+    std::ofstream(out.temp_path()) << "new";
+    out.commit();
+  }
+  CHECK_FALSE(fs::exists(stale));
+  CHECK(fs::exists(other));
+  CHECK(fs::exists(dir / "out.png"));
+  fs::remove_all(dir);
+}

@@ -59,12 +59,12 @@ TEST_CASE("hdf5: clear errors for files that are not HDF5") {
 TEST_CASE("hdf5: reads the PyTorch golden files (strings, float64, bool attributes)") {
   const std::string path = gs::test::shared_file("fixtures/adain_alpha.h5");
   if (path.empty()) return;
-  H5File f = H5File::open_read(path);
+  H5File f = H5File::open_golden(path);
   CHECK(f.attr_string("/", "op") == "adain");
   CHECK(f.attr_double("/", "alpha") == doctest::Approx(0.6));
   CHECK(f.shape("inputs/content") == gs::Shape{1, 3, 6, 5});
   CHECK(f.attr_double("f32", "max_abs_diff/outputs/y") < 1e-4);
   const std::string stage = gs::test::shared_file("fixtures/graph_stage_default.h5");
   if (stage.empty()) return;
-  CHECK(H5File::open_read(stage).attr_int("/", "deformable") == 1);
+  CHECK(H5File::open_golden(stage).attr_int("/", "deformable") == 1);
 }

@@ -1,10 +1,13 @@
 #include "data/image.h"
 
 #include <doctest/doctest.h>
+#include <stb/stb_image_write.h>
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
+#include "data/test_files.h"
 #include "shared_path.h"
 #include "tensor/ops.h"
 
@@ -61,7 +64,7 @@ TEST_CASE("image: clear errors naming the file") {
                        std::runtime_error);
   const std::string text = temp("gs_test_not_image.png");
   std::ofstream(text) << "just some text, not pixels";
-  CHECK_THROWS_WITH_AS(data::load_image(text), doctest::Contains("not a readable image"), std::runtime_error);
+  CHECK_THROWS_WITH_AS(data::load_image(text), doctest::Contains("not a PNG, JPEG or BMP image"), std::runtime_error);
 
   const std::string png = temp("gs_test_full.png"), cut_png = temp("gs_test_cut.png");
   data::save_image(png, gradient_image(64, 64));
@@ -104,4 +107,21 @@ TEST_CASE("image: resizing keeps a constant image constant and the range in [0,1
   Tensor up = data::resize_image(checker, 21, 21);
   CHECK(gs::max(up, {}).item() <= 1.f);
   CHECK(-gs::max(gs::neg(up), {}).item() >= 0.f);
+}
+
+TEST_CASE("image: BMP is read (stb, after our header checks); GIF, PNM and HDR are refused by signature") {
+  const std::string bmp = temp("gs_test.bmp"), gif = temp("gs_test.gif"), pgm = temp("gs_test.pgm");
+  std::vector<unsigned char> px(5 * 3 * 3);
+  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<unsigned char>(i * 17);
+  REQUIRE(stbi_write_bmp(bmp.c_str(), 5, 3, 3, px.data()));
+  Tensor img = data::load_image(bmp);
+  REQUIRE(img.shape() == gs::Shape{3, 3, 5});
+  CHECK(img.at({1, 0, 0}) == doctest::Approx(17 / 255.f));  // pixel 0, green
+  CHECK(img.at({2, 2, 4}) == doctest::Approx(px[(2 * 5 + 4) * 3 + 2] / 255.f));
+  std::ofstream(gif, std::ios::binary) << std::string("GIF89a\x01\x00\x01\x00\x00\x00\x00;", 13);
+  std::ofstream(pgm, std::ios::binary) << "P5\n2 2\n255\n\x01\x02\x03\x04";
+  for (const std::string& p : {gif, pgm})
+    CHECK_THROWS_WITH_AS(data::load_image(p), gs::test::contains(p + ": not a PNG, JPEG or BMP image"),
+                         std::runtime_error);
+  for (const auto& p : {bmp, gif, pgm}) fs::remove(p);
 }

@@ -172,3 +172,31 @@ TEST_CASE("pth pickle: values describe themselves for error messages") {
   dict.set(1, 3);
   CHECK(dict.items.size() == 2);
 }
+
+TEST_CASE("pickle: hostile structure is bounded (deep nesting, cycles, many keys, memo copies)") {
+  // 300k nested lists: built and destroyed without recursion (a recursive destructor overflowed the stack).
+  std::string deep = "\x80\x02";
+  deep += std::string(300000, ']') + std::string(300000 - 1, 'a') + ".";
+  CHECK(load_one(deep).is_list());
+  std::string tuples = "\x80\x02" + std::string(300000, ')') + std::string(300000 - 1, '\x86') + ".";
+  CHECK(load_one(tuples).is_tuple());
+
+  // A list appended to itself (or a dict holding an older container) would be a reference cycle.
+  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02]q\x00h\x00a.)")), doctest::Contains("would hold itself"),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(load_one(unescape(R"(\x80\x02}q\x00(X\x01\x00\x00\x00ah\x00u.)")),
+                       doctest::Contains("would hold itself"), std::runtime_error);
+
+  // 200k distinct keys and a repeated one: a hashed dict, last value wins, as in Python.
+  std::string keys = "\x80\x02}(";
+  for (int i = 0; i < 200000; ++i) keys += "X" + gs::test::le(std::to_string(i).size(), 4) + std::to_string(i) + "K\x01";
+  keys += "X" + gs::test::le(1, 4) + "7" + "K\x02";
+  const PickleValue d = load_one(keys + "u.");
+  CHECK(d.as_dict("").items.size() == 200000);
+  CHECK(item(d, "7").as_int("") == 2);
+
+  // One long string fetched from the memo again and again: refused before it costs gigabytes.
+  std::string copies = "\x80\x02](X" + gs::test::le(100000, 4) + std::string(100000, 'x') + "q\x01";
+  for (int i = 0; i < 20000; ++i) copies += "h\x01";
+  CHECK_THROWS_WITH_AS(load_one(copies + "e."), doctest::Contains("memo look-ups copy more than"), std::runtime_error);
+}

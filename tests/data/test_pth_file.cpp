@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "data/pth_file.h"
+#include "data/pth_builders.h"
 #include "data/test_files.h"
 #include "shared_path.h"
 
@@ -16,63 +17,7 @@ using gs::test::TempDir;
 using gs::test::write_file;
 
 namespace {
-
-// ---- Pickle pieces, written as torch.save writes them (protocol 2) ----
-
-std::string pk_str(const std::string& s) { return std::string("X") + le(s.size(), 4) + s; }
-std::string pk_int(int64_t i) { return std::string("J") + le(static_cast<uint64_t>(i), 4); }
-std::string pk_tuple(const Shape& values) {
-  std::string s = "(";
-  for (int64_t v : values) s += pk_int(v);
-  return s + "t";
-}
-const std::string kOrderedDict = "ccollections\nOrderedDict\n)R";
-
-// _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, backward_hooks), the storage
-// being a persistent id. `view` (legacy only) is the pickled view_metadata, or "N" for None.
-std::string pk_tensor(const std::string& storage_type, const std::string& storage_key, int64_t numel, int64_t offset,
-                      const Shape& size, const Shape& stride, bool legacy = false, const std::string& view = "N") {
-  std::string pid = std::string("(") + pk_str("storage") + "ctorch\n" + storage_type + "\n" + pk_str(storage_key) +
-                    pk_str("cpu") + pk_int(numel) + (legacy ? view : "") + "t";
-  return std::string("ctorch._utils\n_rebuild_tensor_v2\n(") + pid + "Q" + pk_int(offset) + pk_tuple(size) +
-         pk_tuple(stride) + "\x89" + kOrderedDict + "tR";
-}
-
-// An OrderedDict state dict: pairs of (key, pickled value).
-std::string pk_state_dict(const std::vector<std::pair<std::string, std::string>>& items) {
-  std::string s = "\x80\x02" + kOrderedDict + "(";
-  for (const auto& [key, value] : items) s += pk_str(key) + value;
-  return s + "u.";
-}
-
-std::string floats(const std::vector<float>& values) {
-  std::string s(values.size() * sizeof(float), '\0');
-  std::memcpy(s.data(), values.data(), s.size());
-  return s;
-}
-
-// A zip-format torch.save file: archive/data.pkl, archive/data/<key>, archive/version.
-std::string torch_zip(const std::string& pickle, const std::vector<std::pair<std::string, std::string>>& storages) {
-  std::vector<gs::test::ZipEntrySpec> entries = {{"archive/data.pkl", pickle}};
-  for (const auto& [key, bytes] : storages) entries.push_back({"archive/data/" + key, bytes});
-  entries.push_back({"archive/version", "3\n"});
-  return gs::test::make_zip(entries);
-}
-
-// A legacy torch.save file: magic number, protocol version, sys_info, the state dict, the storage
-// keys, then each storage as an int64 element count and its data.
-std::string torch_legacy(const std::string& pickle,
-                         const std::vector<std::pair<std::string, std::vector<float>>>& storages) {
-  std::string s = gs::test::unescape(R"(\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.)");
-  s += gs::test::unescape(R"(\x80\x02M\xe9\x03.)");  // 1001
-  s += gs::test::unescape(R"(\x80\x02}.)");
-  s += pickle;
-  s += "\x80\x02](";
-  for (const auto& [key, values] : storages) s += pk_str(key);
-  s += "e.";
-  for (const auto& [key, values] : storages) s += le(values.size(), 8) + floats(values);
-  return s;
-}
+using namespace gs::test;
 
 bool bit_identical(const Tensor& a, const Tensor& b) {
   if (a.shape() != b.shape()) return false;
@@ -94,7 +39,9 @@ StateDict load_both(const std::string& legacy_name, const std::string& zip_name)
   StateDict legacy = load_pth_state_dict(legacy_path);
   StateDict zip = load_pth_state_dict(zip_path);
   CHECK(keys_of(legacy) == keys_of(zip));
-  for (const auto& [key, tensor] : legacy) {
+  for (const auto& entry : legacy) {  // no structured binding: INFO captures it, which clang 14 refuses
+    const std::string& key = entry.first;
+    const Tensor& tensor = entry.second;
     INFO(key);
     REQUIRE(zip.count(key));
     CHECK(bit_identical(tensor, zip.at(key)));
@@ -112,7 +59,9 @@ TEST_CASE("pth file: vgg_normalised, legacy and zip formats") {
       {0, {3, 3, 1, 1}},      {2, {64, 3, 3, 3}},     {5, {64, 64, 3, 3}},    {9, {128, 64, 3, 3}},
       {12, {128, 128, 3, 3}}, {16, {256, 128, 3, 3}}, {19, {256, 256, 3, 3}}, {22, {256, 256, 3, 3}},
       {25, {256, 256, 3, 3}}, {29, {512, 256, 3, 3}}};
-  for (const auto& [index, shape] : convs) {
+  for (const auto& conv : convs) {
+    const auto index = conv.first;
+    const auto& shape = conv.second;
     INFO(index);
     CHECK(state.at(std::to_string(index) + ".weight").shape() == shape);
     CHECK(state.at(std::to_string(index) + ".bias").shape() == Shape{shape[0]});

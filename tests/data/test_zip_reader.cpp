@@ -61,7 +61,7 @@ TEST_CASE("pth zip reader: damaged and non-zip files") {
 
   std::string text = dir.file("notes.txt");
   write_file(text, "just some text\n");
-  CHECK_THROWS_WITH_AS(ZipReader{text}, doctest::Contains("notes.txt: no end-of-central-directory record"),
+  CHECK_THROWS_WITH_AS(ZipReader{text}, doctest::Contains("notes.txt: not a zip archive"),
                        std::runtime_error);
 
   std::string archive = make_zip({{"t/a", "payload-payload"}});

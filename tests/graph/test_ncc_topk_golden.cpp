@@ -56,7 +56,7 @@ void check_edges(const H5File& f, const Edges& e, int64_t n, int64_t ranked, con
 void check_inter_file(const char* file, Metric metric) {
   const std::string path = gs::test::shared_file(std::string("fixtures/") + file);
   if (path.empty()) return;
-  const H5File f = H5File::open_read(path);
+  const H5File f = H5File::open_golden(path);
   const int p = static_cast<int>(f.attr_int("/", "p")), k = static_cast<int>(f.attr_int("/", "k"));
   for (int64_t n = 0; n < f.shape("inputs/fc")[0]; ++n) {
     const Edges e = gs::graph::inter_edges(image(f, "inputs/fc", n), image(f, "inputs/fs", n), p, k, metric);
@@ -79,7 +79,7 @@ TEST_CASE("ncc_topk golden: knn_euclidean.h5 (duplicated style patches)") {
 TEST_CASE("ncc_topk golden: intra_topk.h5 (kc=3 + self-loop, duplicated content rows)") {
   const std::string path = gs::test::shared_file("fixtures/intra_topk.h5");
   if (path.empty()) return;
-  const H5File f = H5File::open_read(path);
+  const H5File f = H5File::open_golden(path);
   const int p = static_cast<int>(f.attr_int("/", "p")), kc = static_cast<int>(f.attr_int("/", "kc"));
   for (int64_t n = 0; n < f.shape("inputs/fc")[0]; ++n) {
     const Edges e = gs::graph::intra_edges(image(f, "inputs/fc", n), p, kc);
@@ -94,7 +94,7 @@ Tensor e2e_map(const std::string& dir, const char* stem) {
   std::vector<float> values;
   gs::Shape d;
   for (int part = 0; part < 8; ++part) {
-    const H5File f = H5File::open_read(dir + "/" + stem + ".part" + std::to_string(part) + ".h5");
+    const H5File f = H5File::open_golden(dir + "/" + stem + ".part" + std::to_string(part) + ".h5");
     d = f.shape(stem);
     const std::vector<float> v = f.read_tensor(stem).to_vector();
     values.insert(values.end(), v.begin(), v.end());
@@ -148,7 +148,7 @@ TEST_CASE("ncc_topk golden: e2e relu4_1 maps 512x32x32 (chicago / starry night, 
   const std::string path = gs::test::shared_file("fixtures/e2e/chicago_starry_night_256/gnn_k5_kc5_p5.h5");
   if (path.empty()) return;
   const std::string dir = path.substr(0, path.rfind('/'));
-  const H5File f = H5File::open_read(path);
+  const H5File f = H5File::open_golden(path);
   const int p = static_cast<int>(f.attr_int("/", "p")), k = static_cast<int>(f.attr_int("/", "k"));
   const int kc = static_cast<int>(f.attr_int("/", "kc"));
   const Tensor fc = e2e_map(dir, "Fc"), fs = e2e_map(dir, "Fs");

@@ -77,7 +77,7 @@ TEST_CASE("graph stage e2e: edges, scales, attention, F1/F2/t and the output mat
   for (const Case& c : {Case{"gnn_k5_kc5_p5", 5, true}, Case{"gnn_k1", 1, true}, Case{"gnn_deformable_off", 5, false}}) {
     const std::string name = c.file;
     CAPTURE(name);
-    const gs::data::H5File ref = gs::data::H5File::open_read(dir + "/" + c.file + ".h5");
+    const gs::data::H5File ref = gs::data::H5File::open_golden(dir + "/" + c.file + ".h5");
     gs::models::GraphOptions opt;
     opt.k = c.k;
     opt.deformable = c.deformable;

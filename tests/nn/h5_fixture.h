@@ -24,7 +24,7 @@ struct Array64 {
 // A golden file, read through the project's HDF5 wrapper.
 class H5Fixture {
  public:
-  explicit H5Fixture(const std::string& path) : file_(data::H5File::open_read(path)) {}
+  explicit H5Fixture(const std::string& path) : file_(data::H5File::open_golden(path)) {}
   bool has(const std::string& name) const { return file_.exists(name); }
   Array64 array(const std::string& name) const {
     Array64 a;

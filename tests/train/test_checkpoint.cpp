@@ -17,7 +17,7 @@ TEST_CASE("checkpoint: round trip of model, optimiser moments and training state
   for (const auto& [name, shape] : gs::models::parameter_shapes(ck.model.config))
     ck.model.params.push_back({name, Tensor::randn(shape, rng)});
   ck.adam_m.push_back({"inter.ac", Tensor::randn({4}, rng)});
-  ck.adam_v.push_back({"inter.ac", Tensor::randn({4}, rng)});
+  ck.adam_v.push_back({"inter.ac", [&] { Tensor r = Tensor::randn({4}, rng); return gs::mul(r, r); }()});  // a mean of squares
   ck.state = {.step = 10, .content_position = 80, .style_position = 80, .seed = 18446744073709551557ULL};
   ck.settings = {{"--content", "/data/coco train"}, {"--lr", "0.0001"}, {"--empty", ""}};
   const std::string path = (fs::temp_directory_path() / "gs_test_ckpt.h5").string();
