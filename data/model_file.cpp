@@ -103,11 +103,7 @@ RecommendedSettings read_recommended(const H5File& f) {
   if (f.has_attr("/", "recommended_stroke")) r.stroke = float_attr(f, "recommended_stroke", 1e-3, 100);
   if (f.has_attr("/", "recommended_k")) r.k = int_attr(f, "recommended_k", 1, 64);
   if (f.has_attr("/", "recommended_kc")) r.kc = int_attr(f, "recommended_kc", 0, 64);
-  if (f.has_attr("/", "recommended_mix")) {
-    r.mix = f.attr_string("/", "recommended_mix");
-    if (*r.mix != "content" && *r.mix != "adain")
-      throw std::runtime_error(f.path() + ": recommended_mix is '" + *r.mix + "', expected content or adain");
-  }
+  if (f.has_attr("/", "recommended_mix")) r.mix = float_attr(f, "recommended_mix", 0, 1);
   return r;
 }
 
