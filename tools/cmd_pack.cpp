@@ -7,8 +7,8 @@
 #include "data/model_file.h"
 #include "models/config.h"
 #include "tools/args.h"
-#include "tools/stylize_options.h"
 #include "tools/isolated.h"
+#include "tools/stylize_options.h"
 
 namespace gs::tools {
 
