@@ -1,6 +1,9 @@
 #include "models/graph_stage.h"
 
+#include <cmath>
 #include <stdexcept>
+
+#include "graphstyle/error.hpp"
 
 #include "autograd/ops.h"
 #include "graph/message_passing.h"
@@ -10,22 +13,25 @@
 namespace gs::models {
 
 void check_graph_options(const GraphOptions& o, const Shape& fc, const Shape& fs) {
-  if (o.p < 1 || o.p % 2 == 0) throw std::invalid_argument("patch size --patch " + std::to_string(o.p) + " must be odd");
+  using graphstyle::OptionError;
+  if (o.p < 1 || o.p % 2 == 0) throw OptionError("patch", "patch " + std::to_string(o.p) + " must be odd");
   for (const auto& [name, shape] : {std::pair{"content", fc}, std::pair{"style", fs}})
     if (shape[2] < o.p || shape[3] < o.p)
-      throw std::invalid_argument(std::string(name) + " image too small: its relu4_1 map is " + std::to_string(shape[3]) +
+      throw OptionError(name, std::string(name) + " image too small: its relu4_1 map is " + std::to_string(shape[3]) +
                                   "x" + std::to_string(shape[2]) + ", smaller than the patch size " +
                                   std::to_string(o.p) + " (the image needs at least " + std::to_string(8 * o.p) +
                                   " pixels a side)");
   const int64_t ns = (fs[2] - o.p + 1) * (fs[3] - o.p + 1), nc = (fc[2] - o.p + 1) * (fc[3] - o.p + 1);
   if (o.k < 1 || o.k > ns)
-    throw std::invalid_argument("--k " + std::to_string(o.k) + " must be in 1.." + std::to_string(ns) +
-                                " (the number of style patches at this style size and patch size)");
+    throw OptionError("k", "k " + std::to_string(o.k) + " must be in 1.." + std::to_string(ns) +
+                               " (the number of style patches at this style size and patch size)");
   if (o.kc < 0 || o.kc > nc - 1)
-    throw std::invalid_argument("--kc " + std::to_string(o.kc) + " must be in 0.." + std::to_string(nc - 1) +
+    throw OptionError("kc", "kc " + std::to_string(o.kc) + " must be in 0.." + std::to_string(nc - 1) +
                                 " (the number of content patches minus one)");
-  if (!(o.stroke > 0.f)) throw std::invalid_argument("--stroke must be > 0, got " + std::to_string(o.stroke));
-  if (!(o.alpha >= 0.f && o.alpha <= 1.f)) throw std::invalid_argument("--alpha must be in [0, 1], got " + std::to_string(o.alpha));
+  if (!(o.stroke > 0.f && std::isfinite(o.stroke)))
+    throw OptionError("stroke", "stroke " + std::to_string(o.stroke) + " must be > 0");
+  if (!(o.alpha >= 0.f && o.alpha <= 1.f))
+    throw OptionError("alpha", "alpha " + std::to_string(o.alpha) + " must be in [0, 1]");
 }
 
 ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, const ag::Variable& fc_in,

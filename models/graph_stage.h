@@ -33,7 +33,7 @@ struct GraphTrace {
   ag::Variable S, s, alpha, beta, F1, F2;  // S undefined with deformable off, beta with kc = 0
 };
 
-// Checks every option against the maps and names the offending one (even p, k > style nodes, ...).
+// Checks every option against the maps; throws graphstyle::OptionError naming the field (p is "patch").
 void check_graph_options(const GraphOptions& opt, const Shape& fc, const Shape& fs);
 
 // fc: [N,C,Hc,Wc], fs: [N,C,Hs,Ws] (no gradient) -> t: [N,C,Hc,Wc]. Edges are computed unless given.

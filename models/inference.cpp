@@ -125,7 +125,7 @@ Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) co
     PingPong pp(largest_map(layers_, image.shape()));
     return nn::to_nchw(run_nhwc(image, pp));
   }
-  release_free_memory();  // a large image: memory counts more than page faults
+  if (trim_heap_) release_free_memory();  // a large image: memory counts more than page faults
   const int64_t rows = (H + 7) / 8;
   const std::vector<Strip> strips = plan_strips(rows, strip_rows(W, kEncoderHalo, strip_pixels), kEncoderHalo);
   auto image_rows = [&](const Strip& s) { return std::pair{8 * s.halo_begin, std::min(H, 8 * s.halo_end)}; };
@@ -169,7 +169,7 @@ Tensor DecoderInference::operator()(const Tensor& t_in, int64_t strip_pixels) co
     PingPong pp(largest_map(layers_, t.shape()));
     return nn::to_nchw(run_nhwc(t, pp));
   }
-  release_free_memory();  // a large image: what the graph stage left free in the heap goes back first
+  if (trim_heap_) release_free_memory();  // a large image: what the graph stage left free in the heap goes back first
   const std::vector<Strip> strips = plan_strips(rows, strip_rows(W, kDecoderHalo, strip_pixels), kDecoderHalo);
   int64_t capacity = 0;
   for (const Strip& s : strips)

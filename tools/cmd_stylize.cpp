@@ -1,12 +1,12 @@
-// graphstyle stylize: one content image in the style of one style image.
+// graphstyle stylize: one content image in the style of one style image, through the public API.
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "data/image.h"
-#include "models/graph_inspect.h"
-#include "models/stylizer.h"
+#include <graphstyle/graphstyle.hpp>
+
+#include "data/image.h"  // the --size forms (parse_size, target_hw)
 #include "tools/args.h"
 
 namespace gs::tools {
@@ -36,6 +36,20 @@ const char* kUsage =
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
+
+
+// The library names its fields; on the command line each is the flag of the same name.
+[[noreturn]] void rethrow_as_flag(const graphstyle::OptionError& e) {
+  for (const char* field : {"k", "kc", "patch", "stroke", "alpha", "threads"})
+    if (e.field() == field) throw std::invalid_argument(std::string("--") + e.what());
+  throw;
+}
+
+graphstyle::Image load_sized(const std::string& path, const data::SizeSpec& size, const graphstyle::ImageLimits& limits) {
+  const graphstyle::Image image = graphstyle::load_image(path, limits);
+  const auto [h, w] = data::target_hw(image.height, image.width, size);
+  return graphstyle::resize(image, static_cast<int>(w), static_cast<int>(h));
+}
 }  // namespace
 
 int run_stylize(const std::vector<std::string>& argv) {
@@ -51,56 +65,52 @@ int run_stylize(const std::vector<std::string>& argv) {
   const data::SizeSpec size = data::parse_size(args.get("--size", "512"), "--size");
   const auto style_size_text = args.value("--style-size");
   const data::SizeSpec style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : size;
-  const float alpha = static_cast<float>(args.get_double("--alpha", 1.0, 0.0, 1.0));
-  const std::string method = args.get_choice("--method", "gnn", {"gnn", "adain"});
+  graphstyle::StylizeOptions o;
+  o.alpha = static_cast<float>(args.get_double("--alpha", 1.0, 0.0, 1.0));
+  o.method = args.get_choice("--method", "gnn", {"gnn", "adain"}) == "gnn" ? graphstyle::Method::gnn
+                                                                          : graphstyle::Method::adain;
   const int quality = static_cast<int>(args.get_int("--quality", 95, 1, 100));
-  models::GraphOptions gnn;
-  gnn.k = static_cast<int>(args.get_int("--k", 5, 1, 64));
-  gnn.kc = static_cast<int>(args.get_int("--kc", 5, 0, 64));
+  o.k = static_cast<int>(args.get_int("--k", 5, 1, 64));
+  o.kc = static_cast<int>(args.get_int("--kc", 5, 0, 64));
   const int64_t patch = args.get_int("--patch", 0, 1, 15);  // 0: the model's
-  gnn.stroke = static_cast<float>(args.get_double("--stroke", 1.0, 1e-3, 100.0));
-  gnn.deformable = args.get_on_off("--deformable", true);
-  gnn.aggregator = graph::parse_aggregator(args.get_choice("--aggregator", "gat", {"gat", "mean"}));
-  gnn.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
-                                                                                 : graph::Metric::euclidean;
-  gnn.alpha = alpha;
+  o.stroke = static_cast<float>(args.get_double("--stroke", 1.0, 1e-3, 100.0));
+  o.deformable = args.get_on_off("--deformable", true);
+  o.aggregator = args.get_choice("--aggregator", "gat", {"gat", "mean"}) == "gat" ? graphstyle::Aggregator::gat
+                                                                                 : graphstyle::Aggregator::mean;
+  o.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
+                                                                              : graphstyle::Metric::euclidean;
+  o.trim_heap = true;  // a one-shot process: memory counts more than keeping the heap warm
   const std::string dump_path = args.get("--dump-graph", "");
   const std::string explain_dir = args.get("--explain-dir", "");
-  data::ImageLimits limits;
+  graphstyle::ImageLimits limits;
   limits.max_pixels = args.get_int("--max-pixels", limits.max_pixels, 1, INT64_MAX);
   limits.max_side = args.get_int("--max-side", limits.max_side, 1, INT64_MAX);
   args.finish();
   if (patch && patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(patch) + ": must be odd");
-  if ((!dump_path.empty() || !explain_dir.empty()) && method != "gnn")
+  if ((!dump_path.empty() || !explain_dir.empty()) && o.method != graphstyle::Method::gnn)
     throw std::invalid_argument("--dump-graph and --explain-dir need --method gnn");
 
   const auto t0 = std::chrono::steady_clock::now();
-  const Tensor content = data::load_image_sized(content_path, size, limits).unsqueeze(0);
-  const Tensor style = data::load_image_sized(style_path, style_size, limits).unsqueeze(0);
-  const models::Stylizer model = models::Stylizer::load(model_path);
-  gnn.p = patch ? static_cast<int>(patch) : model.config().patch;
+  const graphstyle::Image content = load_sized(content_path, size, limits);
+  const graphstyle::Image style = load_sized(style_path, style_size, limits);
+  const graphstyle::Model model = graphstyle::Model::load(model_path);
+  o.patch = patch ? static_cast<int>(patch) : model.default_options().patch;
   const double t_load = seconds_since(t0);
   const bool inspect = !dump_path.empty() || !explain_dir.empty();
-  models::GraphTrace trace;
-  const Tensor out = method == "adain" ? model.stylize_adain(content, style, alpha)
-                                       : model.stylize_gnn(content, style, gnn, inspect ? &trace : nullptr);
-  const double t_run = seconds_since(t0) - t_load;
-  data::save_image(out_path, out, quality);
-  if (inspect) {
-    models::GraphGeometry g;
-    g.p = gnn.p;
-    g.content_h = content.size(2);
-    g.content_w = content.size(3);
-    g.fc_h = trace.F1.size(2);
-    g.fc_w = trace.F1.size(3);
-    g.fs_h = (style.size(2) + 7) / 8;  // ceil-mode pools: relu4_1 is ceil(H/8)
-    g.fs_w = (style.size(3) + 7) / 8;
-    if (!dump_path.empty()) models::dump_graph(dump_path, trace, g, gnn);
-    if (!explain_dir.empty()) models::write_explain_dir(explain_dir, models::explain_images(trace, g, style.select(0, 0)));
+  graphstyle::Trace trace;
+  graphstyle::Context context;
+  graphstyle::Image out;
+  try {
+    out = model.stylize(context, content, style, o, inspect ? &trace : nullptr);
+  } catch (const graphstyle::OptionError& e) {
+    rethrow_as_flag(e);
   }
-  std::printf("content %lldx%lld, style %lldx%lld; load %.2fs %s %.2fs -> %s\n", (long long)content.size(3),
-              (long long)content.size(2), (long long)style.size(3), (long long)style.size(2), t_load, method.c_str(),
-              t_run, out_path.c_str());
+  const double t_run = seconds_since(t0) - t_load;
+  graphstyle::save_image(out_path, out, quality);
+  if (!dump_path.empty()) trace.save_graph(dump_path);
+  if (!explain_dir.empty()) trace.write_explain_dir(explain_dir);
+  std::printf("content %dx%d, style %dx%d; load %.2fs %s %.2fs -> %s\n", content.width, content.height, style.width,
+              style.height, t_load, o.method == graphstyle::Method::gnn ? "gnn" : "adain", t_run, out_path.c_str());
   return 0;
 }
 

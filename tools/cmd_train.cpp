@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "data/image_folder.h"
+#include "graphstyle/error.hpp"
 #include "tools/args.h"
 #include "tensor/allocator.h"
 #include "train/initial_model.h"
@@ -259,7 +260,11 @@ int run_train(const std::vector<std::string>& argv) {
     description = initial.description;
   }
   o.step.graph.p = model->config().patch;
-  train::check_training_options(*model, o, resumed);
+  try {
+    train::check_training_options(*model, o, resumed);
+  } catch (const graphstyle::OptionError& e) {  // the library names the field; here it is the flag
+    throw std::invalid_argument(std::string("option --") + e.what());
+  }
 
   keep_all_freed_memory();
   train::StopSignals signals;

@@ -29,7 +29,8 @@ const Command* find_command(const std::string& name) {
 void print_usage(std::FILE* out) {
   std::fprintf(out,
                "graphstyle: GNN-based semi-parametric style transfer (Jing et al., ECCV 2022) on the CPU\n\n"
-               "usage: graphstyle <command> [options]   (graphstyle <command> --help for its options)\n\n"
+               "usage: graphstyle <command> [options]   (graphstyle <command> --help for its options)\n"
+               "       graphstyle --version\n\n"
                "commands:\n");
   for (const Command& c : kCommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
 }

@@ -14,7 +14,7 @@ packages=$(sed -n '/^install_packages()/,/^}/p' "$0" | tr -d '\\' | tr ' ' '\n' 
 
 install_packages() {
   $SUDO apt-get install -y -qq --no-install-recommends \
-    g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev \
+    g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev python3 \
     >/dev/null
 }
 
