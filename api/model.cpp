@@ -77,6 +77,7 @@ gs::models::GraphOptions graph_options(const StylizeOptions& o) {
   g.aggregator = o.aggregator == Aggregator::gat ? gs::graph::Aggregator::gat : gs::graph::Aggregator::mean;
   g.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
   g.alpha = o.alpha;
+  g.mix = o.mix == Mix::adain ? gs::models::GraphOptions::Mix::adain : gs::models::GraphOptions::Mix::content;
   return g;
 }
 }  // namespace detail
@@ -94,7 +95,7 @@ Model Model::load(const std::string& path) {
   return detail::translate([&] {
     std::lock_guard<std::mutex> lock(g_hdf5_mutex);
     gs::data::ModelFile f = gs::data::load_model_file(path);
-    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params)}));
+    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params), f.recommended}));
   });
 }
 
@@ -104,18 +105,31 @@ Model Model::load_from_memory(const void* data, size_t size) {
     std::lock_guard<std::mutex> lock(g_hdf5_mutex);
     const gs::data::H5File file = gs::data::H5File::open_memory(data, size, "model in memory");
     gs::data::ModelFile f = gs::data::read_model(file);
-    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params)}));
+    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params), f.recommended}));
   });
 }
 
 ModelInfo Model::info() const {
   const gs::models::ModelConfig& c = impl_->stylizer.config();
-  return {c.patch, static_cast<int>(c.channels()), gs::models::to_string(c.encoder), gs::models::to_string(c.upsample)};
+  const gs::data::RecommendedSettings& r = impl_->recommended;
+  ModelInfo info{c.patch, static_cast<int>(c.channels()), gs::models::to_string(c.encoder),
+                 gs::models::to_string(c.upsample), {}};
+  for (auto [field, set] : {std::pair{"alpha", r.alpha.has_value()}, std::pair{"k", r.k.has_value()},
+                            std::pair{"kc", r.kc.has_value()}, std::pair{"stroke", r.stroke.has_value()},
+                            std::pair{"mix", r.mix.has_value()}})
+    if (set) info.recommended.push_back(field);
+  return info;
 }
 
 StylizeOptions Model::default_options() const {
   StylizeOptions o;
   o.patch = impl_->stylizer.config().patch;
+  const gs::data::RecommendedSettings& r = impl_->recommended;
+  if (r.alpha) o.alpha = static_cast<float>(*r.alpha);
+  if (r.k) o.k = static_cast<int>(*r.k);
+  if (r.kc) o.kc = static_cast<int>(*r.kc);
+  if (r.stroke) o.stroke = static_cast<float>(*r.stroke);
+  if (r.mix) o.mix = *r.mix == "adain" ? Mix::adain : Mix::content;  // the file's reader accepts only these two
   return o;
 }
 

@@ -5,6 +5,7 @@
 
 #include "graphstyle/model.hpp"
 #include "graphstyle/trace.hpp"
+#include "data/model_file.h"
 #include "models/graph_inspect.h"
 #include "models/inference.h"
 #include "models/stylizer.h"
@@ -13,6 +14,7 @@ namespace graphstyle {
 
 struct Model::Impl {
   gs::models::Stylizer stylizer;
+  gs::data::RecommendedSettings recommended;
 };
 
 struct Context::Impl {

@@ -191,9 +191,19 @@ void write_dataset(const H5File& f, hid_t file, const std::string& dataset, cons
 }
 }  // namespace
 
-void H5File::write_tensor(const std::string& dataset, const Tensor& t) {
+void H5File::write_tensor(const std::string& dataset, const Tensor& t, Storage storage) {
   Tensor c = t.contiguous();
-  write_dataset(*this, id_, dataset, c.shape(), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.data());
+  if (storage == Storage::f32) {
+    write_dataset(*this, id_, dataset, c.shape(), H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, c.data());
+    return;
+  }
+  // HDF5 has no predefined half type: IEEE binary16 is sign bit 15, exponent bits 10..14 (bias 15),
+  // mantissa bits 0..9, the layout numpy's float16 writes.
+  Handle half(H5Tcopy(H5T_IEEE_F32LE), H5Tclose);
+  if (!half.ok() || H5Tset_fields(half.get(), 15, 10, 5, 0, 10) < 0 || H5Tset_size(half.get(), 2) < 0 ||
+      H5Tset_ebias(half.get(), 15) < 0 || H5Tset_precision(half.get(), 16) < 0)
+    fail("cannot make a float16 type for '" + dataset + "'");
+  write_dataset(*this, id_, dataset, c.shape(), half.get(), H5T_NATIVE_FLOAT, c.data());
 }
 
 void H5File::write_i64(const std::string& dataset, const Shape& shape, const std::vector<int64_t>& values) {

@@ -33,8 +33,10 @@ class H5File {
   std::vector<double> read_f64(const std::string& dataset, Shape* shape = nullptr) const;
   std::vector<int64_t> read_i64(const std::string& dataset, Shape* shape = nullptr) const;
 
-  // Creates the intermediate groups. Datasets of float32 (tensors) or int64.
-  void write_tensor(const std::string& dataset, const Tensor& t);
+  // Creates the intermediate groups. Datasets of float32 or IEEE half (tensors) or int64. Half storage
+  // halves a file of trained weights; HDF5 rounds on writing and widens to float32 on reading.
+  enum class Storage { f32, f16 };
+  void write_tensor(const std::string& dataset, const Tensor& t, Storage storage = Storage::f32);
   void write_i64(const std::string& dataset, const Shape& shape, const std::vector<int64_t>& values);
 
   // Attributes of an object ("/" is the file itself).

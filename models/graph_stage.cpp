@@ -78,7 +78,10 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
     f2 = graph::gat_intra(f1.features, intra_list, params.get("intra.Wk"), params.get("intra.aq"),
                           params.get("intra.ak"), opt.p, opt.aggregator);
   ag::Variable t = nn::adain_mix(f2.features, fs, 1.f);
-  if (opt.alpha != 1.f) t = ag::add(ag::mul_scalar(t, opt.alpha), ag::mul_scalar(fc, 1.f - opt.alpha));
+  if (opt.alpha != 1.f) {
+    const ag::Variable rest = opt.mix == GraphOptions::Mix::adain ? nn::adain_mix(fc, fs, 1.f) : fc;
+    t = ag::add(ag::mul_scalar(t, opt.alpha), ag::mul_scalar(rest, 1.f - opt.alpha));
+  }
   if (trace) {
     trace->inter = std::move(inter);
     trace->intra = std::move(intra);

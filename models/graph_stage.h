@@ -3,7 +3,7 @@
 //   scales:  the scale predictor (or 1 with deformable off), times stroke
 //   F1:      GAT style -> content messages from deformed style patches, folded with averaging
 //   F2:      GAT content -> content messages, folded (F1 when kc = 0)
-//   t:       AdaIN(F2, Fs), mixed with Fc by alpha
+//   t:       AdaIN(F2, Fs), mixed with Fc (or AdaIN(Fc, Fs)) by alpha
 #pragma once
 #include <string>
 #include <vector>
@@ -25,6 +25,10 @@ struct GraphOptions {
   graph::Aggregator aggregator = graph::Aggregator::gat;
   graph::Metric metric = graph::Metric::ncc;
   float alpha = 1.f;
+  // What the (1 - alpha) share is: the content features (MODEL.md 2.9) or AdaIN(Fc, Fs), which keeps the
+  // content's layout like Fc but carries the style's channel statistics, so a lower alpha costs less of
+  // the global style (beyond MODEL.md; see README's model card).
+  enum class Mix { content, adain } mix = Mix::content;
 };
 
 // What the stage computed on the way, for inspection (--dump-graph, --explain-dir) and tests.

@@ -18,6 +18,7 @@ const char* kUsage =
     "  --size N            content size: shorter side N (rounded to a multiple of 8), WxH, or 0 = as is (512)\n"
     "  --style-size N      style size, same forms (default: --size)\n"
     "  --alpha A           stylization strength in [0, 1] (1)\n"
+    "  --mix content|adain (1 - alpha) mixes in the content features (content, MODEL.md) or AdaIN(Fc, Fs)\n"
     "  --method adain|gnn  AdaIN, or the GNN stylizer (gnn)\n"
     "GNN controls (MODEL.md 2, 6):\n"
     "  --k K               style neighbours per content patch, 1..64 (5)\n"
@@ -37,7 +38,6 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-
 // The library names its fields; on the command line each is the flag of the same name.
 [[noreturn]] void rethrow_as_flag(const graphstyle::OptionError& e) {
   for (const char* field : {"k", "kc", "patch", "stroke", "alpha", "threads"})
@@ -49,6 +49,12 @@ graphstyle::Image load_sized(const std::string& path, const data::SizeSpec& size
   const graphstyle::Image image = graphstyle::load_image(path, limits);
   const auto [h, w] = data::target_hw(image.height, image.width, size);
   return graphstyle::resize(image, static_cast<int>(w), static_cast<int>(h));
+}
+
+bool recommends(const graphstyle::ModelInfo& info, const std::string& field) {
+  for (const std::string& f : info.recommended)
+    if (f == field) return true;
+  return false;
 }
 }  // namespace
 
@@ -65,20 +71,39 @@ int run_stylize(const std::vector<std::string>& argv) {
   const data::SizeSpec size = data::parse_size(args.get("--size", "512"), "--size");
   const auto style_size_text = args.value("--style-size");
   const data::SizeSpec style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : size;
-  graphstyle::StylizeOptions o;
-  o.alpha = static_cast<float>(args.get_double("--alpha", 1.0, 0.0, 1.0));
+  const auto t0 = std::chrono::steady_clock::now();
+  const graphstyle::Model model = graphstyle::Model::load(model_path);
+  // The model's defaults: a trained model carries the settings chosen for it on the held-out set.
+  // Options given win; the ones taken from the model are listed.
+  graphstyle::StylizeOptions o = model.default_options();
+  const graphstyle::ModelInfo info = model.info();
+  std::string from_model;
+  auto model_default = [&](const char* flag, const char* field, double value) {
+    if (recommends(info, field) && !args.value(flag)) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%g", value);
+      from_model += std::string(from_model.empty() ? "" : ", ") + flag + " " + text;
+    }
+    return value;
+  };
+  o.alpha = static_cast<float>(args.get_double("--alpha", model_default("--alpha", "alpha", o.alpha), 0.0, 1.0));
   o.method = args.get_choice("--method", "gnn", {"gnn", "adain"}) == "gnn" ? graphstyle::Method::gnn
                                                                           : graphstyle::Method::adain;
   const int quality = static_cast<int>(args.get_int("--quality", 95, 1, 100));
-  o.k = static_cast<int>(args.get_int("--k", 5, 1, 64));
-  o.kc = static_cast<int>(args.get_int("--kc", 5, 0, 64));
+  o.k = static_cast<int>(args.get_int("--k", int64_t(model_default("--k", "k", o.k)), 1, 64));
+  o.kc = static_cast<int>(args.get_int("--kc", int64_t(model_default("--kc", "kc", o.kc)), 0, 64));
   const int64_t patch = args.get_int("--patch", 0, 1, 15);  // 0: the model's
-  o.stroke = static_cast<float>(args.get_double("--stroke", 1.0, 1e-3, 100.0));
+  o.stroke = static_cast<float>(args.get_double("--stroke", model_default("--stroke", "stroke", o.stroke), 1e-3, 100.0));
   o.deformable = args.get_on_off("--deformable", true);
   o.aggregator = args.get_choice("--aggregator", "gat", {"gat", "mean"}) == "gat" ? graphstyle::Aggregator::gat
                                                                                  : graphstyle::Aggregator::mean;
   o.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
                                                                               : graphstyle::Metric::euclidean;
+  const std::string model_mix = o.mix == graphstyle::Mix::adain ? "adain" : "content";
+  if (recommends(info, "mix") && !args.value("--mix"))
+    from_model += std::string(from_model.empty() ? "" : ", ") + "--mix " + model_mix;
+  o.mix = args.get_choice("--mix", model_mix, {"content", "adain"}) == "adain" ? graphstyle::Mix::adain
+                                                                              : graphstyle::Mix::content;
   o.trim_heap = true;  // a one-shot process: memory counts more than keeping the heap warm
   const std::string dump_path = args.get("--dump-graph", "");
   const std::string explain_dir = args.get("--explain-dir", "");
@@ -87,14 +112,12 @@ int run_stylize(const std::vector<std::string>& argv) {
   limits.max_side = args.get_int("--max-side", limits.max_side, 1, INT64_MAX);
   args.finish();
   if (patch && patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(patch) + ": must be odd");
+  if (patch) o.patch = static_cast<int>(patch);
   if ((!dump_path.empty() || !explain_dir.empty()) && o.method != graphstyle::Method::gnn)
     throw std::invalid_argument("--dump-graph and --explain-dir need --method gnn");
 
-  const auto t0 = std::chrono::steady_clock::now();
   const graphstyle::Image content = load_sized(content_path, size, limits);
   const graphstyle::Image style = load_sized(style_path, style_size, limits);
-  const graphstyle::Model model = graphstyle::Model::load(model_path);
-  o.patch = patch ? static_cast<int>(patch) : model.default_options().patch;
   const double t_load = seconds_since(t0);
   const bool inspect = !dump_path.empty() || !explain_dir.empty();
   graphstyle::Trace trace;
@@ -109,6 +132,11 @@ int run_stylize(const std::vector<std::string>& argv) {
   graphstyle::save_image(out_path, out, quality);
   if (!dump_path.empty()) trace.save_graph(dump_path);
   if (!explain_dir.empty()) trace.write_explain_dir(explain_dir);
+  if (o.method == graphstyle::Method::gnn && !from_model.empty())
+    std::printf("the model's recommended settings: %s\n", from_model.c_str());
+  if (!explain_dir.empty())
+    std::printf("explain images: %s/{scale_map,attention_entropy,correspondence}.png\n", explain_dir.c_str());
+  if (!dump_path.empty()) std::printf("graph dump: %s\n", dump_path.c_str());
   std::printf("content %dx%d, style %dx%d; load %.2fs %s %.2fs -> %s\n", content.width, content.height, style.width,
               style.height, t_load, o.method == graphstyle::Method::gnn ? "gnn" : "adain", t_run, out_path.c_str());
   return 0;

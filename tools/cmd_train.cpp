@@ -47,6 +47,7 @@ const char* kUsage =
     "  --lr-decoder X       the decoder's learning rate (--lr); a pretrained decoder wants smaller steps\n"
     "  --alpha X            train with t = alpha t + (1 - alpha) Fc (1, MODEL.md): the decoder learns the\n"
     "                       mix it will decode when stylize uses the same --alpha\n"
+    "  --mix content|adain  what alpha mixes in: Fc (content, MODEL.md) or AdaIN(Fc, Fs)\n"
     "  --style-weight X     lambda in L = Lc + lambda Ls (10)\n"
     "  --photo-weight X     adds X * mse(relu4_1(out), relu4_1(photo)): a content term against the photo (0)\n"
     "  --seed N             parameter initialisation, data order and crops (0)\n"
@@ -156,6 +157,8 @@ train::TrainerOptions read_run_options(RunOptions& run, std::string& content_dir
   const double lr_decoder = run.number("--lr-decoder", o.adam.lr, 0.0, 1.0);
   o.decoder_lr_scale = static_cast<float>(lr_decoder / o.adam.lr);
   o.step.graph.alpha = static_cast<float>(run.number("--alpha", 1.0, 0.0, 1.0));
+  o.step.graph.mix = run.choice("--mix", "content", {"content", "adain"}) == "adain" ? models::GraphOptions::Mix::adain
+                                                                                     : models::GraphOptions::Mix::content;
   o.step.photo_weight = static_cast<float>(run.number("--photo-weight", 0.0, 0.0, 1e6));
   o.step.style_weight = static_cast<float>(run.number("--style-weight", 10.0, 0.0, 1e9));
   o.step.graph.k = static_cast<int>(run.integer("--k", 5, 1, 64));

@@ -7,6 +7,7 @@ namespace gs::tools {
 int run_verify(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);
+int run_pack(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 
@@ -14,6 +15,7 @@ namespace {
 const Command kCommands[] = {
     {"stylize", "stylize a content image with a style image", run_stylize},
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
+    {"pack", "trained model file -> the graph and decoder weights to ship (half precision)", run_pack},
     {"train", "train the stylizer on folders of content and style images", run_train},
     {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
     {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},

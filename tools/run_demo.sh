@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: install the packages (only when one is missing), build,
-# make a model file from the released AdaIN weights, and stylize a photograph with a painting.
+# make the model file from the released VGG encoder and the trained graph and decoder weights the
+# project ships (models/trained/graphstyle_gnn.h5), and stylize a photograph with a painting using the
+# settings recommended in that file.
 #   WEIGHTS  folder with vgg_normalised.pth and decoder.pth (default ../shared/weights)
 #   IMAGES   folder with content/ and style/ (default ../shared/images)
 #   OUT      output image (default out/chicago_starry_night.png)
@@ -26,7 +28,14 @@ MSG
   exit 1
 fi
 mkdir -p models_out "$(dirname "$OUT")"
-[ -f models_out/graphstyle.h5 ] ||
-  ./build/graphstyle convert --vgg "$WEIGHTS/vgg_normalised.pth" --decoder "$WEIGHTS/decoder.pth" -o models_out/graphstyle.h5
+TRAINED=models/trained/graphstyle_gnn.h5
+if [ -f "$TRAINED" ]; then
+  # Rebuilt whenever the shipped weights are newer than the model file made from them.
+  [ models_out/graphstyle.h5 -nt "$TRAINED" ] ||
+    ./build/graphstyle convert --vgg "$WEIGHTS/vgg_normalised.pth" --trained "$TRAINED" -o models_out/graphstyle.h5
+else
+  [ -f models_out/graphstyle.h5 ] ||
+    ./build/graphstyle convert --vgg "$WEIGHTS/vgg_normalised.pth" --decoder "$WEIGHTS/decoder.pth" -o models_out/graphstyle.h5
+fi
 ./build/graphstyle stylize --model models_out/graphstyle.h5 --content "$IMAGES/content/chicago.jpg" \
   --style "$IMAGES/style/starry_night.jpg" --size 512 --out "$OUT" "$@"

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "graphstyle/image.hpp"
 #include "graphstyle/options.hpp"
@@ -21,6 +22,9 @@ struct ModelInfo {
   int channels = 512;             // relu4_1 channels
   std::string encoder_layout;     // "vgg_normalised" or "torchvision"
   std::string upsample;           // the decoder's: "nearest" or "bilinear"
+  // The StylizeOptions fields the model file recommends values for (default_options() has them):
+  // some of alpha, k, kc, stroke, mix; none for a file of untrained parameters.
+  std::vector<std::string> recommended;
 };
 
 class Model;
@@ -47,7 +51,7 @@ class Model {
   static Model load_from_memory(const void* data, size_t size);
 
   ModelInfo info() const;
-  StylizeOptions default_options() const;  // the defaults, with the model's patch size
+  StylizeOptions default_options() const;  // the defaults, the model's patch size and recommended settings
 
   // Any sizes (large images run in strips automatically); the output has the content's size.
   // Throws OptionError for an option out of range, naming the field.

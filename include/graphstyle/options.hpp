@@ -1,5 +1,6 @@
 // How to stylize: the method and the GNN's controls (MODEL.md 2 and 6), plus the call's resources.
-// Start from Model::default_options(): its patch size is the model's.
+// Start from Model::default_options(): its patch size is the model's, and a trained model file's
+// recommended settings (alpha, k, kc, stroke, mix) replace the defaults below.
 #pragma once
 
 namespace graphstyle {
@@ -7,10 +8,14 @@ namespace graphstyle {
 enum class Method { gnn, adain };
 enum class Aggregator { gat, mean };  // attention over the neighbours, or their plain mean
 enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
+// What the (1 - alpha) share of t is: the content features Fc (MODEL.md 2.9), or AdaIN(Fc, Fs), which
+// keeps the content's layout but carries the style's channel statistics (beyond MODEL.md).
+enum class Mix { content, adain };
 
 struct StylizeOptions {
   Method method = Method::gnn;
-  float alpha = 1.f;          // stylization strength in [0, 1]: t = alpha t + (1 - alpha) Fc
+  float alpha = 1.f;          // stylization strength in [0, 1]: t = alpha t + (1 - alpha) mix
+  Mix mix = Mix::content;
   int k = 5;                  // style neighbours per content patch, >= 1 and at most the style patches
   int kc = 5;                 // content neighbours per content patch; 0 switches the intra-domain stage off
   int patch = 5;              // patch size at relu4_1, odd

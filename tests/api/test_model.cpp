@@ -235,3 +235,24 @@ TEST_CASE("api: the real model through the API equals the library's path on chic
   CHECK(from_tensor(lib.stylize_gnn(to_tensor(content), to_tensor(style), graphstyle::detail::graph_options(o))).pixels ==
         out.pixels);
 }
+
+TEST_CASE("api: a trained model file's recommended settings are its default options") {
+  gs::test::TempDir dir;
+  const gs::models::Stylizer m = gs::test::tiny_model(0);
+  gs::data::RecommendedSettings rec;
+  rec.alpha = 0.75;
+  rec.k = 4;
+  rec.mix = "adain";
+  gs::data::save_model_file(dir.file("m.h5"), m.config(), m.named_tensors(), rec);
+  const graphstyle::Model model = graphstyle::Model::load(dir.file("m.h5"));
+  const graphstyle::StylizeOptions o = model.default_options();
+  CHECK(o.alpha == 0.75f);
+  CHECK(o.k == 4);
+  CHECK(o.kc == 5);  // not recommended: the default
+  CHECK(o.mix == graphstyle::Mix::adain);
+  CHECK(o.patch == 3);
+  CHECK(model.info().recommended == std::vector<std::string>{"alpha", "k", "mix"});
+  const gs::test::TinyModelFile plain;
+  CHECK(graphstyle::Model::load(plain.path).info().recommended.empty());
+  CHECK(graphstyle::Model::load(plain.path).default_options().mix == graphstyle::Mix::content);
+}

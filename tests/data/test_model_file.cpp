@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "data/hdf5_file.h"
@@ -87,4 +89,66 @@ TEST_CASE("model file: missing, extra, mis-shaped and wrongly typed tensors are 
   CHECK_THROWS_WITH_AS(data::load_model_file(path), doctest::Contains("not a graphstyle model file"),
                        std::runtime_error);
   fs::remove(path);
+}
+
+TEST_CASE("model file: recommended settings round trip, and files without them have none") {
+  const auto c = tiny_config();
+  const std::string path = (fs::temp_directory_path() / "gs_test_model_rec.h5").string();
+  data::save_model_file(path, c, random_params(c));
+  const data::RecommendedSettings none = data::load_recommended_settings(path);
+  CHECK_FALSE(none.alpha);
+  CHECK_FALSE(none.k);
+  CHECK_FALSE(none.mix);
+  data::RecommendedSettings rec;
+  rec.alpha = 0.7;
+  rec.k = 3;
+  rec.kc = 0;
+  rec.stroke = 1.5;
+  rec.mix = "adain";
+  data::save_model_file(path, c, random_params(c), rec);
+  const data::RecommendedSettings back = data::load_model_file(path).recommended;
+  CHECK(*back.alpha == 0.7);
+  CHECK(*back.k == 3);
+  CHECK(*back.kc == 0);
+  CHECK(*back.stroke == 1.5);
+  CHECK(*back.mix == "adain");
+  fs::remove(path);
+}
+
+TEST_CASE("trained weights: graph and decoder only, float32 exactly or half to within half's rounding") {
+  const auto c = tiny_config();
+  data::TrainedWeights w;
+  w.config = c;
+  for (const auto& [name, t] : random_params(c))
+    if (name.rfind("encoder.", 0) != 0) w.params.push_back({name, t});
+  w.recommended.alpha = 0.5;
+  w.provenance = "test run";
+  const std::string path = (fs::temp_directory_path() / "gs_test_trained.h5").string();
+  for (const bool half : {false, true}) {
+    data::save_trained_weights(path, w, half);
+    CHECK(data::H5File::open_read(path).dtype("params/decoder.dec1_1.weight") == (half ? "float16" : "float32"));
+    const data::TrainedWeights back = data::load_trained_weights(path);
+    CHECK(back.config.upsample == c.upsample);
+    CHECK(*back.recommended.alpha == 0.5);
+    CHECK(back.provenance == "test run");
+    REQUIRE(back.params.size() == w.params.size());
+    for (size_t i = 0; i < w.params.size(); ++i) {
+      INFO(w.params[i].first);
+      CHECK(back.params[i].first == w.params[i].first);
+      const Tensor& a = w.params[i].second;
+      const Tensor& b = back.params[i].second;
+      double worst = 0;  // error relative to half's spacing at each value (round to nearest: <= 1/2)
+      for (int64_t j = 0; j < a.numel(); ++j)
+        worst = std::max(worst, std::abs(double(a.data()[j]) - b.data()[j]) /
+                                    std::max(std::abs(double(a.data()[j])) * std::ldexp(1.0, -10), std::ldexp(1.0, -24)));
+      CHECK(worst <= (half ? 0.5 + 1e-6 : 0.0));
+    }
+  }
+  // A whole model file is not a trained-weights file, and the other way round.
+  data::save_model_file(path + ".model", c, random_params(c));
+  CHECK_THROWS_WITH_AS(data::load_trained_weights(path + ".model"), doctest::Contains("not a graphstyle trained-weights file"),
+                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(data::load_model_file(path), doctest::Contains("not a graphstyle model file"), std::runtime_error);
+  fs::remove(path);
+  fs::remove(path + ".model");
 }

@@ -10,6 +10,8 @@
 #include <map>
 
 #include "e2e_fixture.h"
+#include "nn/statistics.h"
+#include "train/tiny_training.h"
 
 using gs::Tensor;
 using gs::test::shared_file;
@@ -151,4 +153,28 @@ TEST_CASE("graph stage: impossible settings are errors naming the option") {
   o.kc = 64;
   CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("kc 64 must be in 0..63"),
                        graphstyle::OptionError);
+}
+
+TEST_CASE("graph stage: alpha mixes in Fc, or AdaIN(Fc, Fs) with mix = adain") {
+  const gs::models::Stylizer model = gs::test::tiny_model(3);
+  gs::Rng rng(7);
+  const gs::ag::Variable fc(gs::Tensor::randn({1, 8, 6, 6}, rng)), fs(gs::Tensor::randn({1, 8, 5, 5}, rng));
+  gs::models::GraphOptions o;
+  o.p = 3;
+  o.k = 3;
+  o.kc = 2;
+  const gs::Tensor t1 = gs::models::graph_stage(model.params(), model.config(), fc, fs, o).value();
+  o.alpha = 0.25f;
+  const gs::Tensor with_content = gs::models::graph_stage(model.params(), model.config(), fc, fs, o).value();
+  o.mix = gs::models::GraphOptions::Mix::adain;
+  const gs::Tensor with_adain = gs::models::graph_stage(model.params(), model.config(), fc, fs, o).value();
+  const gs::Tensor adain = gs::nn::adain_mix(fc, fs, 1.f).value();
+  float d_content = 0, d_adain = 0;
+  for (int64_t i = 0; i < t1.numel(); ++i) {
+    d_content = std::max(d_content, std::abs(with_content.data()[i] - (0.25f * t1.data()[i] + 0.75f * fc.value().data()[i])));
+    d_adain = std::max(d_adain, std::abs(with_adain.data()[i] - (0.25f * t1.data()[i] + 0.75f * adain.data()[i])));
+  }
+  CHECK(d_content < 1e-5f);
+  CHECK(d_adain < 1e-5f);
+  CHECK(gs::max_abs_diff(with_content, with_adain) > 0.1f);  // the two mixes are different things
 }

@@ -78,6 +78,8 @@ TEST_CASE("train step: the photo content term and training alpha enter the loss 
   options.photo_weight = 0.5f;
   options.graph.alpha = 0.7f;
   check_staged_backward(options);
+  options.graph.mix = gs::models::GraphOptions::Mix::adain;
+  check_staged_backward(options);
 }
 
 TEST_CASE("train step: a non-finite loss leaves the parameters and the optimiser untouched") {

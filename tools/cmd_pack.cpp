@@ -1,0 +1,56 @@
+// graphstyle pack: a trained model file -> the trained weights the project ships (graph and decoder,
+// without the released encoder), optionally in half precision, with the recommended settings.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "data/model_file.h"
+#include "models/config.h"
+#include "tools/args.h"
+
+namespace gs::tools {
+
+namespace {
+const char* kUsage =
+    "usage: graphstyle pack --model MODEL.h5 -o TRAINED.h5 [--half on|off] [--alpha A] [--mix content|adain]\n"
+    "                       [--k K] [--kc K] [--stroke S] [--provenance TEXT]\n"
+    "  --model       a trained model file (graphstyle train's model.h5 or model_STEP.h5)\n"
+    "  -o            the trained weights to write (atomically): graph and decoder parameters only;\n"
+    "                graphstyle convert --vgg VGG.pth --trained TRAINED.h5 makes a model file of them\n"
+    "  --half        store the weights as IEEE half (on): half the size\n"
+    "  --alpha --mix --k --kc --stroke\n"
+    "                the settings stylize uses with this model unless told otherwise (chosen on the\n"
+    "                held-out set); settings not given keep the model file's, if it has any\n"
+    "  --provenance  a line on where the weights came from (data, steps, run)\n";
+}  // namespace
+
+int run_pack(const std::vector<std::string>& argv) {
+  Args args(argv, kUsage);
+  if (args.help()) {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  const std::string model_path = args.required("--model");
+  auto out = args.value("-o");
+  if (!out) out = args.value("--out");
+  if (!out) throw std::invalid_argument("option -o TRAINED.h5 is required (see --help)");
+  const bool half = args.get_on_off("--half", true);
+  const data::ModelFile model = data::load_model_file(model_path);
+  data::TrainedWeights w;
+  w.config = model.config;
+  w.recommended = model.recommended;
+  if (auto v = args.value("--alpha")) w.recommended.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
+  if (auto v = args.value("--stroke")) w.recommended.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
+  if (auto v = args.value("--k")) w.recommended.k = args.get_int("--k", 5, 1, 64);
+  if (auto v = args.value("--kc")) w.recommended.kc = args.get_int("--kc", 5, 0, 64);
+  if (auto v = args.value("--mix")) w.recommended.mix = args.get_choice("--mix", "content", {"content", "adain"});
+  w.provenance = args.get("--provenance", "");
+  args.finish();
+  for (const auto& [name, t] : model.params)
+    if (name.rfind("encoder.", 0) != 0) w.params.push_back({name, t});
+  data::save_trained_weights(*out, w, half);
+  std::printf("wrote %s: %zu parameters (%s)\n", out->c_str(), w.params.size(), half ? "half" : "float32");
+  return 0;
+}
+
+}  // namespace gs::tools
