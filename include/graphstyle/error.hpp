@@ -22,12 +22,13 @@ class Error : public std::runtime_error {
   ErrorCode code_;
 };
 
-// A field of an options struct is out of range. what() starts with the field's name
-// ("k 50 must be in 1..21 (...)"), so a front end can put its own name for the field in front.
+// A field of an options struct is out of range, or the file it names cannot be used (code file).
+// what() starts with the field's name ("k 50 must be in 1..21 (...)"), so a front end can put its
+// own name for the field in front.
 class OptionError : public Error {
  public:
-  OptionError(std::string field, const std::string& message)
-      : Error(ErrorCode::invalid_argument, message), field_(std::move(field)) {}
+  OptionError(std::string field, const std::string& message, ErrorCode code = ErrorCode::invalid_argument)
+      : Error(code, message), field_(std::move(field)) {}
   const std::string& field() const noexcept { return field_; }
 
  private:

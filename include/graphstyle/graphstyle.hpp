@@ -20,7 +20,7 @@
 // thread count. The library does nothing process-wide by itself: no allocator tuning, no memory
 // trimming, no printing; graphstyle/process.hpp lists what a host can opt into.
 //
-// The C API is graphstyle/graphstyle.h.
+// Training: graphstyle/train.hpp. The C API: graphstyle/graphstyle.h.
 #pragma once
 
 #include "graphstyle/error.hpp"
@@ -29,4 +29,5 @@
 #include "graphstyle/options.hpp"
 #include "graphstyle/process.hpp"
 #include "graphstyle/trace.hpp"
+#include "graphstyle/train.hpp"
 #include "graphstyle/version.h"

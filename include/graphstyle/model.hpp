@@ -70,6 +70,7 @@ class Model {
   const Impl& impl() const;  // for the library's own use
 
  private:
+  friend class Trainer;
   explicit Model(std::shared_ptr<const Impl> impl);
   std::shared_ptr<const Impl> impl_;
 };
