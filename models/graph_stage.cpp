@@ -36,7 +36,11 @@ void check_graph_options(const GraphOptions& o, const Shape& fc, const Shape& fs
 
 ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, const ag::Variable& fc_in,
                          const ag::Variable& fs_in, const GraphOptions& opt, GraphTrace* trace,
-                         const graph::EdgeList* given_inter, const graph::EdgeList* given_intra) {
+                         const graph::EdgeList* given_inter, const graph::EdgeList* given_intra,
+                         const PhaseHook& phase) {
+  auto tick = [&](const char* name) {
+    if (phase) phase(name);
+  };
   if (fc_in.dim() != 4 || fs_in.dim() != 4 || fc_in.size(0) != fs_in.size(0) || fc_in.size(1) != fs_in.size(1))
     throw std::invalid_argument("graph stage: content " + shape_str(fc_in.shape()) + " and style " +
                                 shape_str(fs_in.shape()) + " features need the same batch size and channels");
@@ -54,6 +58,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
       inter.push_back(graph::inter_edges(fc.value().select(0, n), fs.value().select(0, n), opt.p, opt.k, opt.metric));
     inter_list = graph::stack_edges(inter);
   }
+  tick("inter_edges");
   if (opt.kc > 0) {
     if (given_intra) {
       intra_list = *given_intra;
@@ -62,6 +67,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
       intra_list = graph::stack_edges(intra);
     }
   }
+  tick("intra_edges");
 
   ag::Variable S, s;
   const int64_t nc = (fc.size(2) - opt.p + 1) * (fc.size(3) - opt.p + 1);
@@ -71,17 +77,21 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
   } else {
     s = ag::Variable(Tensor::ones({N, nc}));
   }
+  tick("scales");
   const graph::GatOutput f1 = graph::gat_inter(fc, fs, inter_list, s, params.get("inter.Wc"), params.get("inter.Ws"),
                                                params.get("inter.ac"), params.get("inter.as"), opt.p, opt.aggregator);
+  tick("gat_inter+fold");
   graph::GatOutput f2{f1.features, ag::Variable()};
   if (opt.kc > 0)
     f2 = graph::gat_intra(f1.features, intra_list, params.get("intra.Wk"), params.get("intra.aq"),
                           params.get("intra.ak"), opt.p, opt.aggregator);
+  tick("gat_intra+fold");
   ag::Variable t = nn::adain_mix(f2.features, fs, 1.f);
   if (opt.alpha != 1.f) {
     const ag::Variable rest = opt.mix == GraphOptions::Mix::adain ? nn::adain_mix(fc, fs, 1.f) : fc;
     t = ag::add(ag::mul_scalar(t, opt.alpha), ag::mul_scalar(rest, 1.f - opt.alpha));
   }
+  tick("adain");
   if (trace) {
     trace->inter = std::move(inter);
     trace->intra = std::move(intra);

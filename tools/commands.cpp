@@ -4,8 +4,6 @@
 
 namespace gs::tools {
 
-int run_verify(const std::vector<std::string>& args);
-int run_bench(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);
 int run_pack(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
@@ -17,8 +15,6 @@ const Command kCommands[] = {
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
     {"pack", "trained model file -> the graph and decoder weights to ship (half precision)", run_pack},
     {"train", "train the stylizer on folders of content and style images", run_train},
-    {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
-    {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},
 };
 }  // namespace
 
