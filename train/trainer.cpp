@@ -150,7 +150,8 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
   TrainingLog log(log_path(o.out_dir), step);
   std::unique_ptr<PreviewSheet> preview;
   if (o.preview_every > 0)
-    preview = std::make_unique<PreviewSheet>(o.content_files, o.style_files, o.preview_pairs, o.crop);
+    preview = std::make_unique<PreviewSheet>(o.content_files, o.style_files, o.preview_pairs, o.crop, o.content_label,
+                                             o.style_label);
 
   TrainingResult result;
   int64_t saved_step = -1;
