@@ -1,8 +1,10 @@
 // graphstyle::Trace: the graph stage's intermediates of one call, and the inspection files made from them.
+#include <optional>
 #include <stdexcept>
 
 #include "api/convert.h"
 #include "api/model_impl.h"
+#include "eval/font.h"
 
 namespace graphstyle {
 
@@ -48,10 +50,12 @@ ExplainImages Trace::explain() const {
   });
 }
 
-void Trace::write_explain_dir(const std::string& dir) const {
+void Trace::write_explain_dir(const std::string& dir, const std::string& legend_font) const {
   detail::translate([&] {
     const Impl& t = filled(*impl_);
-    gs::models::write_explain_dir(dir, gs::models::explain_images(t.trace, t.geometry, t.style));
+    std::optional<gs::eval::Font> font;
+    if (!legend_font.empty()) font.emplace(legend_font);
+    gs::models::write_explain_dir(dir, gs::models::explain_images(t.trace, t.geometry, t.style), font ? &*font : nullptr);
   });
 }
 

@@ -9,6 +9,7 @@
 #include "data/atomic_file.h"
 #include "data/hdf5_file.h"
 #include "data/image.h"
+#include "eval/legend.h"
 
 namespace gs::models {
 
@@ -79,6 +80,16 @@ void dump_graph(const std::string& path, const GraphTrace& trace, const GraphGeo
   out.commit();
 }
 
+std::array<float, 3> scale_colour(float scale) {
+  const float v = std::clamp(std::log2(scale) / 2.f, -1.f, 1.f);
+  return v < 0 ? std::array<float, 3>{1 + v, 1 + v, 1.f} : std::array<float, 3>{1.f, 1 - v, 1 - v};
+}
+
+std::array<float, 3> entropy_colour(float entropy) {
+  const float v = std::clamp(entropy, 0.f, 1.f);
+  return {v, v, v};
+}
+
 ExplainImages explain_images(const GraphTrace& trace, const GraphGeometry& g, const Tensor& style) {
   check_single_image(trace);
   const graph::Edges& inter = trace.inter[0];
@@ -86,11 +97,7 @@ ExplainImages explain_images(const GraphTrace& trace, const GraphGeometry& g, co
   const Tensor alpha = trace.alpha.value().contiguous();
   ExplainImages out;
 
-  // Scales on a log axis: 0.25 .. 1 .. 4 -> blue .. white .. red.
-  out.scale = paint_cells(g, [&](int64_t i) {
-    const float v = std::clamp(std::log2(s.data()[i]) / 2.f, -1.f, 1.f);
-    return v < 0 ? std::array<float, 3>{1 + v, 1 + v, 1.f} : std::array<float, 3>{1.f, 1 - v, 1 - v};
-  });
+  out.scale = paint_cells(g, [&](int64_t i) { return scale_colour(s.data()[i]); });
 
   // Entropy of each node's attention, normalised by its maximum log k.
   const int64_t k = inter.k;
@@ -100,8 +107,7 @@ ExplainImages explain_images(const GraphTrace& trace, const GraphGeometry& g, co
       const double a = alpha.data()[i * k + m];
       if (a > 0) h -= a * std::log(a);
     }
-    const float v = k > 1 ? static_cast<float>(h / std::log(double(k))) : 0.f;
-    return std::array<float, 3>{v, v, v};
+    return entropy_colour(k > 1 ? static_cast<float>(h / std::log(double(k))) : 0.f);
   });
 
   // Correspondence: pixel (y, x) of node i takes the style pixel at the same offset from the centre
@@ -128,11 +134,25 @@ ExplainImages explain_images(const GraphTrace& trace, const GraphGeometry& g, co
   return out;
 }
 
-void write_explain_dir(const std::string& dir, const ExplainImages& images) {
+void write_explain_dir(const std::string& dir, const ExplainImages& images, const eval::Font* font) {
   std::filesystem::create_directories(dir);
-  data::save_image(dir + "/scale_map.png", images.scale);
-  data::save_image(dir + "/attention_entropy.png", images.entropy);
-  data::save_image(dir + "/correspondence.png", images.correspondence);
+  if (!font) {
+    data::save_image(dir + "/scale_map.png", images.scale);
+    data::save_image(dir + "/attention_entropy.png", images.entropy);
+    data::save_image(dir + "/correspondence.png", images.correspondence);
+    return;
+  }
+  // The bar runs over log2(scale) in [-2, 2], as scale_colour does.
+  const eval::ColourBar scale_bar{"deformable scale s (stroke size)",
+                                  [](float t) { return scale_colour(std::exp2(4.f * t - 2.f)); },
+                                  {{0.f, "0.25"}, {0.25f, "0.5"}, {0.5f, "1"}, {0.75f, "2"}, {1.f, "4"}}};
+  const eval::ColourBar entropy_bar{"attention entropy / log k",
+                                    [](float t) { return entropy_colour(t); },
+                                    {{0.f, "0: one edge"}, {0.5f, "0.5"}, {1.f, "1: uniform"}}};
+  data::save_image(dir + "/scale_map.png", eval::with_legend(images.scale, scale_bar, *font));
+  data::save_image(dir + "/attention_entropy.png", eval::with_legend(images.entropy, entropy_bar, *font));
+  data::save_image(dir + "/correspondence.png",
+                   eval::with_caption(images.correspondence, "style pixels along each patch's strongest edge", *font));
 }
 
 }  // namespace gs::models

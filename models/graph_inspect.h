@@ -5,7 +5,10 @@
 //                   and a correspondence image (each content location coloured by the style image at
 //                   the place its strongest message came from).
 #pragma once
+#include <array>
 #include <string>
+
+#include "eval/font.h"
 
 #include "models/graph_stage.h"
 
@@ -28,6 +31,11 @@ struct ExplainImages {
 };
 // style: [3,Hs,Ws] the style image as fed to the encoder.
 ExplainImages explain_images(const GraphTrace& trace, const GraphGeometry& geometry, const Tensor& style);
-void write_explain_dir(const std::string& dir, const ExplainImages& images);
+// The colour maps of the scale and entropy images, for their legends.
+std::array<float, 3> scale_colour(float scale);      // log scale: 0.25 blue .. 1 white .. 4 red
+std::array<float, 3> entropy_colour(float entropy);  // entropy / log k in [0, 1]: black .. white
+// Writes the three images, each with a legend under it (colour bar with values, or a caption) drawn
+// with `font` when one is given.
+void write_explain_dir(const std::string& dir, const ExplainImages& images, const eval::Font* font = nullptr);
 
 }  // namespace gs::models

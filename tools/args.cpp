@@ -28,6 +28,17 @@ std::optional<std::string> Args::value(const std::string& name) {
   return found;
 }
 
+std::vector<std::string> Args::values(const std::string& name) {
+  std::vector<std::string> found;
+  for (size_t i = 0; i < args_.size(); ++i) {
+    if (args_[i] != name) continue;
+    if (i + 1 >= args_.size()) throw std::invalid_argument("option " + name + " needs a value");
+    used_[i] = used_[i + 1] = true;
+    found.push_back(args_[i + 1]);
+  }
+  return found;
+}
+
 std::string Args::get(const std::string& name, const std::string& fallback) { return value(name).value_or(fallback); }
 
 std::string Args::required(const std::string& name) {

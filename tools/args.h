@@ -16,6 +16,7 @@ class Args {
   const std::string& usage() const { return usage_; }
 
   std::optional<std::string> value(const std::string& name);  // --name VALUE
+  std::vector<std::string> values(const std::string& name);   // every --name VALUE, in order (repeatable)
   std::string get(const std::string& name, const std::string& fallback);
   std::string required(const std::string& name);
   int64_t get_int(const std::string& name, int64_t fallback, int64_t lo, int64_t hi);

@@ -8,6 +8,7 @@ int run_convert(const std::vector<std::string>& args);
 int run_pack(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
+int run_evaluate(const std::vector<std::string>& args);
 
 namespace {
 const Command kCommands[] = {
@@ -15,6 +16,7 @@ const Command kCommands[] = {
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
     {"pack", "trained model file -> the graph and decoder weights to ship (half precision)", run_pack},
     {"train", "train the stylizer on folders of content and style images", run_train},
+    {"evaluate", "measure stylized images: content, style and local-style metrics, SSIM, a panel", run_evaluate},
 };
 }  // namespace
 

@@ -6,6 +6,7 @@
 # reads that line to prove a fresh machine gets everything the build uses, and the dpkg check
 # below reads the same line, so the two can never disagree.
 #   ocl-icd-opencl-dev: libdnnl-dev only recommends it, but oneDNN's CMake config requires OpenCL.
+#   fonts-dejavu-core: the font of the labels on graphstyle evaluate --panel images.
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
@@ -15,6 +16,7 @@ packages=$(sed -n '/^install_packages()/,/^}/p' "$0" | tr -d '\\' | tr ' ' '\n' 
 install_packages() {
   $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev python3 \
+    nlohmann-json3-dev fonts-dejavu-core \
     >/dev/null
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Draws a training run's curves with gnuplot (Debian's gnuplot-nox; installed when missing):
 #   RUN/curves.png: top, the training loss and its two terms per step (thin) with a 50-step moving
-#   average (thick); below, when RUN/heldout.csv exists (tools/eval_campaign.sh writes it), the held-out
+#   average (thick); below, when RUN/heldout_256.csv (or $HELDOUT) exists (tools/eval_campaign.sh writes it), the held-out
 #   metrics against the step, each beside AdaIN's value on the same pairs (dashed).
 #
 #   bash tools/plot_training.sh RUN [OUT.png]
@@ -9,7 +9,7 @@ set -euo pipefail
 RUN=${1:?usage: tools/plot_training.sh RUN_DIR [OUT.png]}
 OUT=${2:-$RUN/curves.png}
 LOG=$RUN/log.csv
-HELDOUT=$RUN/heldout.csv
+HELDOUT=${HELDOUT:-$RUN/heldout_256.csv}
 [ -f "$LOG" ] || { echo "plot_training: $LOG not found" >&2; exit 1; }
 if ! command -v gnuplot >/dev/null; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

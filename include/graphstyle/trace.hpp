@@ -33,8 +33,9 @@ class Trace {
   // An HDF5 file: node positions, inter and intra edges with scores and attention, the scale map.
   void save_graph(const std::string& path) const;
   ExplainImages explain() const;
-  // scale_map.png, attention_entropy.png, correspondence.png in `dir` (created if missing).
-  void write_explain_dir(const std::string& dir) const;
+  // scale_map.png, attention_entropy.png, correspondence.png in `dir` (created if missing); with a
+  // TrueType font file, each gets a legend under it (a colour bar with values, or a caption).
+  void write_explain_dir(const std::string& dir, const std::string& legend_font = "") const;
 
   struct Impl;
   Impl& impl();  // for the library's own use

@@ -62,6 +62,26 @@ else
   expect_error "image too small" run --content "$C" --style "$S" --size 32
   expect_error "--alpha 1.5" run --content "$C" --style "$S" --alpha 1.5
   expect_error "--deformable maybe: expected on | off" run --content "$C" --style "$S" --deformable maybe
+  # evaluate: inputs, methods, models, triples
+  ev() { "$GS" evaluate --model "$M" --size 64 "$@"; }
+  mkdir -p "$TMP/empty" "$TMP/one"
+  cp "$C" "$TMP/one/c.jpg"
+  expect_error "--content $TMP/missing: no such file or folder" ev --content "$TMP/missing" --style "$S"
+  expect_error "--style $TMP/empty: no images" ev --content "$C" --style "$TMP/empty"
+  expect_error "$TMP/text.png: not a readable image" ev --content "$TMP/text.png" --style "$S"
+  expect_error "--method vangogh: expected gnn | adain" ev --content "$C" --style "$S" --method vangogh
+  expect_error "--model $TMP/none.h5: no such file" "$GS" evaluate --model "$TMP/none.h5" --content "$C" --style "$S"
+  expect_error "option --model is required" "$GS" evaluate --content "$C" --style "$S"
+  expect_error "give --content DIR and --style DIR, or --triples" ev --content "$C"
+  expect_error "two models are labelled 'a'" ev --model "a=$M" --model "a=$M" --content "$C" --style "$S"
+  printf 'content,style,output\n%s,%s,%s\n%s,%s\n' "$C" "$S" "$C" "$C" "$S" >"$TMP/bad.csv"
+  expect_error "$TMP/bad.csv line 3: expected content,style,output[,method], got 2 fields" ev --triples "$TMP/bad.csv"
+  printf '%s,%s,%s\n' "$C" "$S" "$TMP/missing.png" >"$TMP/missing.csv"
+  expect_error "$TMP/missing.png: no such file" ev --triples "$TMP/missing.csv"
+  expect_error "$TMP/none.csv: no such file" ev --triples "$TMP/none.csv"
+  expect_error "--out-dir $TMP/nodir: no such folder" ev --content "$C" --style "$S" --out-dir "$TMP/nodir"
+  expect_error "$TMP/nofont.ttf: cannot open the font file" ev --content "$C" --style "$S" --panel "$TMP/p.png" --font "$TMP/nofont.ttf"
+  expect_error "/nonexistent-dir/r.csv" ev --content "$C" --style "$S" --method adain --csv /nonexistent-dir/r.csv
 fi
 echo "cli errors: $passed passed, $failures failed"
 [ $failures -eq 0 ]

@@ -1,0 +1,117 @@
+#include "eval/report.h"
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "data/atomic_file.h"
+
+namespace gs::eval {
+
+namespace {
+
+// A CSV field: quoted when it holds a comma, quote or line break (RFC 4180).
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", v);
+  return text;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  data::AtomicFile file(path);
+  {
+    std::ofstream out(file.temp_path(), std::ios::binary);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error(path + ": cannot write (disk full?)");
+  }
+  file.commit();
+}
+
+nlohmann::ordered_json metrics_json(const Metrics& m) {
+  nlohmann::ordered_json j;
+  const auto v = m.values();
+  for (int i = 0; i < Metrics::kCount; ++i) j[Metrics::names()[i]] = v[i];
+  return j;
+}
+
+}  // namespace
+
+std::vector<MethodSummary> summarize(const std::vector<Result>& results) {
+  std::vector<MethodSummary> out;
+  std::vector<std::array<double, Metrics::kCount>> sums;
+  for (const Result& r : results) {
+    size_t i = 0;
+    while (i < out.size() && out[i].method != r.method) ++i;
+    if (i == out.size()) {
+      out.push_back({r.method, 0, {}});
+      sums.push_back({});
+    }
+    ++out[i].count;
+    const auto v = r.metrics.values();
+    for (int m = 0; m < Metrics::kCount; ++m) sums[i][m] += v[m];
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    for (double& s : sums[i]) s /= static_cast<double>(out[i].count);
+    out[i].mean = Metrics::from_values(sums[i]);
+  }
+  return out;
+}
+
+void write_csv(const std::string& path, const std::vector<Result>& results) {
+  std::string text = "content,style,method,output";
+  for (const char* name : Metrics::names()) text += std::string(",") + name;
+  text += "\n";
+  for (const Result& r : results) {
+    text += csv_field(r.content) + "," + csv_field(r.style) + "," + csv_field(r.method) + "," + csv_field(r.output);
+    for (double v : r.metrics.values()) text += "," + number(v);
+    text += "\n";
+  }
+  write_text(path, text);
+}
+
+void write_json(const std::string& path, const std::vector<Result>& results) {
+  nlohmann::ordered_json j;
+  j["metrics"] = Metrics::names();
+  j["results"] = nlohmann::ordered_json::array();
+  for (const Result& r : results) {
+    nlohmann::ordered_json row = {{"content", r.content}, {"style", r.style}, {"method", r.method}, {"output", r.output}};
+    row.update(metrics_json(r.metrics));
+    j["results"].push_back(row);
+  }
+  j["summary"] = nlohmann::ordered_json::array();
+  for (const MethodSummary& s : summarize(results)) {
+    nlohmann::ordered_json row = {{"method", s.method}, {"count", s.count}};
+    row.update(metrics_json(s.mean));
+    j["summary"].push_back(row);
+  }
+  write_text(path, j.dump(2) + "\n");
+}
+
+std::string summary_table(const std::vector<MethodSummary>& summary) {
+  size_t width = 6;
+  for (const MethodSummary& s : summary) width = std::max(width, s.method.size());
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s %5s %15s %15s %10s %13s %13s %7s\n", static_cast<int>(width), "method", "pairs",
+                "content_relu4_1", "content_relu3_1", "style", "local_relu3_1", "local_relu4_1", "ssim");
+  std::string text = line;
+  for (const MethodSummary& s : summary) {
+    const Metrics& m = s.mean;
+    std::snprintf(line, sizeof line, "%-*s %5lld %15.4f %15.4f %10.4f %13.4f %13.4f %7.4f\n", static_cast<int>(width),
+                  s.method.c_str(), static_cast<long long>(s.count), m.content_relu4_1, m.content_relu3_1, m.style,
+                  m.local_relu3_1, m.local_relu4_1, m.ssim);
+    text += line;
+  }
+  return text;
+}
+
+}  // namespace gs::eval

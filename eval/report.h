@@ -1,0 +1,33 @@
+// The results of an evaluation: one row per (content, style, method), their means per method, and
+// the files and table they are written as. Files are written atomically.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "eval/metrics.h"
+
+namespace gs::eval {
+
+struct Result {
+  std::string content, style, method, output;  // image paths; output empty when not saved
+  Metrics metrics;
+};
+
+struct MethodSummary {
+  std::string method;
+  int64_t count = 0;
+  Metrics mean;
+};
+
+// Means per method, methods in order of first appearance.
+std::vector<MethodSummary> summarize(const std::vector<Result>& results);
+
+// content,style,method,output,content_relu4_1,...,ssim: a header and one row per result.
+void write_csv(const std::string& path, const std::vector<Result>& results);
+// {"metrics": [names], "results": [{content, style, method, output, <metric>: value}],
+//  "summary": [{method, count, <metric>: mean}]}
+void write_json(const std::string& path, const std::vector<Result>& results);
+// A fixed-width table: one line per method, one column per metric.
+std::string summary_table(const std::vector<MethodSummary>& summary);
+
+}  // namespace gs::eval
