@@ -166,7 +166,8 @@ graphstyle_status graphstyle_options_set_float(graphstyle_options* options, cons
     const std::string f = field;
     if (f == "alpha") options->options.alpha = value;
     else if (f == "stroke") options->options.stroke = value;
-    else throw graphstyle::OptionError(f, "no float option '" + f + "' (alpha, stroke)");
+    else if (f == "mix") options->options.mix = value;
+    else throw graphstyle::OptionError(f, "no float option '" + f + "' (alpha, stroke, mix)");
   });
 }
 
@@ -186,14 +187,11 @@ graphstyle_status graphstyle_options_set_string(graphstyle_options* options, con
     } else if (f == "aggregator") {
       if (v != "gat" && v != "mean") throw bad("gat or mean");
       o.aggregator = v == "gat" ? graphstyle::Aggregator::gat : graphstyle::Aggregator::mean;
-    } else if (f == "mix") {
-      if (v != "content" && v != "adain") throw bad("content or adain");
-      o.mix = v == "content" ? graphstyle::Mix::content : graphstyle::Mix::adain;
     } else if (f == "metric") {
       if (v != "ncc" && v != "euclidean") throw bad("ncc or euclidean");
       o.metric = v == "ncc" ? graphstyle::Metric::ncc : graphstyle::Metric::euclidean;
     } else {
-      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, mix, aggregator, metric)");
+      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, aggregator, metric)");
     }
   });
 }

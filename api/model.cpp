@@ -43,6 +43,7 @@ void check_threads(const StylizeOptions& o) {
 void check_fields(const StylizeOptions& o) {
   if (!(o.alpha >= 0.f && o.alpha <= 1.f))
     throw OptionError("alpha", "alpha " + std::to_string(o.alpha) + " must be in [0, 1]");
+  if (!(o.mix >= 0.f && o.mix <= 1.f)) throw OptionError("mix", "mix " + std::to_string(o.mix) + " must be in [0, 1]");
   if (o.method == Method::adain) return;
   if (o.patch < 1 || o.patch % 2 == 0) throw OptionError("patch", "patch " + std::to_string(o.patch) + " must be odd");
   if (o.k < 1) throw OptionError("k", "k " + std::to_string(o.k) + " must be >= 1");
@@ -77,7 +78,7 @@ gs::models::GraphOptions graph_options(const StylizeOptions& o) {
   g.aggregator = o.aggregator == Aggregator::gat ? gs::graph::Aggregator::gat : gs::graph::Aggregator::mean;
   g.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
   g.alpha = o.alpha;
-  g.mix = o.mix == Mix::adain ? gs::models::GraphOptions::Mix::adain : gs::models::GraphOptions::Mix::content;
+  g.mix = o.mix;
   return g;
 }
 }  // namespace detail
@@ -129,7 +130,7 @@ StylizeOptions Model::default_options() const {
   if (r.k) o.k = static_cast<int>(*r.k);
   if (r.kc) o.kc = static_cast<int>(*r.kc);
   if (r.stroke) o.stroke = static_cast<float>(*r.stroke);
-  if (r.mix) o.mix = *r.mix == "adain" ? Mix::adain : Mix::content;  // the file's reader accepts only these two
+  if (r.mix) o.mix = static_cast<float>(*r.mix);
   return o;
 }
 

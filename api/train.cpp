@@ -57,7 +57,8 @@ gs::train::TrainerOptions trainer_options(const TrainOptions& o, int patch) {
   t.adam.lr_decay = static_cast<float>(o.lr_decay);
   t.decoder_lr_scale = o.decoder_lr < 0 ? 1.f : static_cast<float>(o.decoder_lr / t.adam.lr);
   t.step.graph.alpha = static_cast<float>(o.alpha);
-  t.step.graph.mix = o.mix == Mix::adain ? gs::models::GraphOptions::Mix::adain : gs::models::GraphOptions::Mix::content;
+  if (!(o.mix >= 0 && o.mix <= 1)) throw OptionError("mix", "mix " + std::to_string(o.mix) + " must be in [0, 1]");
+  t.step.graph.mix = static_cast<float>(o.mix);
   t.step.photo_weight = static_cast<float>(o.photo_weight);
   t.step.style_weight = static_cast<float>(o.style_weight);
   t.step.graph.k = o.k;

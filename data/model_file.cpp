@@ -64,11 +64,10 @@ RecommendedSettings read_recommended(const H5File& f) {
   if (f.has_attr("/", "recommended_stroke")) r.stroke = f.attr_double("/", "recommended_stroke");
   if (f.has_attr("/", "recommended_k")) r.k = f.attr_int("/", "recommended_k");
   if (f.has_attr("/", "recommended_kc")) r.kc = f.attr_int("/", "recommended_kc");
-  if (f.has_attr("/", "recommended_mix")) {
-    r.mix = f.attr_string("/", "recommended_mix");
-    if (*r.mix != "content" && *r.mix != "adain")
-      throw std::runtime_error(f.path() + ": recommended_mix is '" + *r.mix + "', expected content or adain");
-  }
+  if (f.has_attr("/", "recommended_mix")) r.mix = f.attr_double("/", "recommended_mix");
+  for (const auto& [name, v] : {std::pair{"alpha", r.alpha}, std::pair{"mix", r.mix}})
+    if (v && !(*v >= 0.0 && *v <= 1.0))
+      throw std::runtime_error(f.path() + ": recommended_" + name + " is " + std::to_string(*v) + ", expected 0..1");
   return r;
 }
 

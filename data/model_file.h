@@ -18,9 +18,8 @@ using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 // Settings chosen for a trained model on the held-out set (root attributes recommended_alpha, _k,
 // _kc, _stroke, _mix), which stylize uses unless told otherwise. Files of untrained parameters have none.
 struct RecommendedSettings {
-  std::optional<double> alpha, stroke;
+  std::optional<double> alpha, stroke, mix;
   std::optional<int64_t> k, kc;
-  std::optional<std::string> mix;  // "content" or "adain"
 };
 
 struct ModelFile {

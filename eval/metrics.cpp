@@ -3,27 +3,43 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 
-#include "autograd/variable.h"
 #include "eval/local_style.h"
 #include "eval/ssim.h"
-#include "models/encoder.h"
 #include "nn/statistics.h"
 
 namespace gs::eval {
 
-Features image_features(const nn::Module& params, const models::ModelConfig& config, const Tensor& image) {
-  const Tensor x = image.dim() == 3 ? image.unsqueeze(0) : image;
-  ag::NoGradGuard no_grad;
-  const std::vector<ag::Variable> f = models::encode(params, config, ag::Variable(x), {1, 2, 3, 4});
-  Features out;
-  for (int l = 0; l < 4; ++l) {
-    auto [mu, sigma] = nn::mean_std(f[l]);
-    out.mu[l] = mu.value();
-    out.sigma[l] = sigma.value();
+namespace {
+// f: [1,C,H,W] -> mu, sigma [1,C,1,1] as nn::mean_std (MODEL.md 2.9: unbiased variance + eps), in one
+// pass per channel in double: the autograd ops would allocate three maps the size of relu1_1.
+std::pair<Tensor, Tensor> channel_mean_std(const Tensor& f) {
+  const int64_t C = f.size(1), n = f.size(2) * f.size(3);
+  if (n < 2) throw std::invalid_argument("metrics: a feature map of " + shape_str(f.shape()) + " has under 2 pixels");
+  Tensor mu = Tensor::empty({1, C, 1, 1}), sigma = Tensor::empty({1, C, 1, 1});
+  for (int64_t c = 0; c < C; ++c) {
+    const float* p = f.data() + c * n;
+    double sum = 0;
+    for (int64_t i = 0; i < n; ++i) sum += p[i];
+    const double mean = sum / static_cast<double>(n);
+    double sq = 0;
+    for (int64_t i = 0; i < n; ++i) sq += (p[i] - mean) * (p[i] - mean);
+    mu.data()[c] = static_cast<float>(mean);
+    sigma.data()[c] = static_cast<float>(std::sqrt(sq / static_cast<double>(n - 1) + nn::kStdEps));
   }
-  out.relu3_1 = f[2].value().select(0, 0).contiguous();
-  out.relu4_1 = f[3].value().select(0, 0).contiguous();
+  return {mu, sigma};
+}
+}  // namespace
+
+Features FeatureEncoder::operator()(const Tensor& image) const {
+  const Tensor x = image.dim() == 3 ? image.unsqueeze(0) : image;
+  const std::vector<Tensor> f = encoder_.relus(x);
+  Features out;
+  for (int l = 0; l < 4; ++l) std::tie(out.mu[l], out.sigma[l]) = channel_mean_std(f[l]);
+  out.relu3_1 = f[2].select(0, 0).contiguous();
+  out.relu4_1 = f[3].select(0, 0).contiguous();
   out.grey = to_grey(x);
   return out;
 }

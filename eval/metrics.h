@@ -9,6 +9,7 @@
 #include <string>
 
 #include "models/config.h"
+#include "models/inference.h"
 #include "nn/module.h"
 #include "tensor/tensor.h"
 
@@ -21,8 +22,16 @@ struct Features {
   Tensor grey;                   // [H,W]
 };
 
-// image: [3,H,W] or [1,3,H,W] RGB in [0,1] -> its Features under the encoder in `params`.
-Features image_features(const nn::Module& params, const models::ModelConfig& config, const Tensor& image);
+// The model's encoder, its weights laid out once for every image it measures.
+class FeatureEncoder {
+ public:
+  FeatureEncoder(const nn::Module& params, const models::ModelConfig& config) : encoder_(params, config) {}
+  // image: [3,H,W] or [1,3,H,W] RGB in [0,1] -> its Features.
+  Features operator()(const Tensor& image) const;
+
+ private:
+  models::EncoderInference encoder_;
+};
 
 struct Metrics {
   double content_relu4_1 = 0, content_relu3_1 = 0, style = 0, local_relu3_1 = 0, local_relu4_1 = 0, ssim = 0;

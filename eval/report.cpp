@@ -69,18 +69,33 @@ std::vector<MethodSummary> summarize(const std::vector<Result>& results) {
 
 void write_csv(const std::string& path, const std::vector<Result>& results) {
   std::string text = "content,style,method,output";
-  for (const char* name : Metrics::names()) text += std::string(",") + name;
-  text += "\n";
+  for (const char* name : Metrics::names()) text.append(",").append(name);
+  text += '\n';
   for (const Result& r : results) {
-    text += csv_field(r.content) + "," + csv_field(r.style) + "," + csv_field(r.method) + "," + csv_field(r.output);
-    for (double v : r.metrics.values()) text += "," + number(v);
-    text += "\n";
+    for (const std::string* field : {&r.content, &r.style, &r.method, &r.output})
+      text.append(field == &r.content ? "" : ",").append(csv_field(*field));
+    for (double v : r.metrics.values()) text.append(",").append(number(v));
+    text += '\n';
   }
   write_text(path, text);
 }
 
-void write_json(const std::string& path, const std::vector<Result>& results) {
+void write_summary_csv(const std::string& path, const std::vector<MethodSummary>& summary) {
+  std::string text = "method,count";
+  for (const char* name : Metrics::names()) text.append(",").append(name);
+  text += '\n';
+  for (const MethodSummary& s : summary) {
+    text.append(csv_field(s.method)).append(",").append(std::to_string(s.count));
+    for (double v : s.mean.values()) text.append(",").append(number(v));
+    text += '\n';
+  }
+  write_text(path, text);
+}
+
+void write_json(const std::string& path, const std::vector<Result>& results, const Settings& settings) {
   nlohmann::ordered_json j;
+  j["settings"] = nlohmann::ordered_json::object();
+  for (const auto& [name, value] : settings) j["settings"][name] = value;
   j["metrics"] = Metrics::names();
   j["results"] = nlohmann::ordered_json::array();
   for (const Result& r : results) {

@@ -2,6 +2,7 @@
 // the files and table they are written as. Files are written atomically.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eval/metrics.h"
@@ -24,9 +25,14 @@ std::vector<MethodSummary> summarize(const std::vector<Result>& results);
 
 // content,style,method,output,content_relu4_1,...,ssim: a header and one row per result.
 void write_csv(const std::string& path, const std::vector<Result>& results);
-// {"metrics": [names], "results": [{content, style, method, output, <metric>: value}],
-//  "summary": [{method, count, <metric>: mean}]}
-void write_json(const std::string& path, const std::vector<Result>& results);
+// method,count,content_relu4_1,...,ssim: a header and one row of means per method.
+void write_summary_csv(const std::string& path, const std::vector<MethodSummary>& summary);
+// How the results were made (sizes, models and their settings), as name/value pairs for the JSON.
+using Settings = std::vector<std::pair<std::string, std::string>>;
+
+// {"settings": {name: value}, "metrics": [names], "results": [{content, style, method, output,
+//  <metric>: value}], "summary": [{method, count, <metric>: mean}]}
+void write_json(const std::string& path, const std::vector<Result>& results, const Settings& settings = {});
 // A fixed-width table: one line per method, one column per metric.
 std::string summary_table(const std::vector<MethodSummary>& summary);
 

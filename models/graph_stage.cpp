@@ -88,7 +88,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
   tick("gat_intra+fold");
   ag::Variable t = nn::adain_mix(f2.features, fs, 1.f);
   if (opt.alpha != 1.f) {
-    const ag::Variable rest = opt.mix == GraphOptions::Mix::adain ? nn::adain_mix(fc, fs, 1.f) : fc;
+    const ag::Variable rest = opt.mix == 0.f ? fc : nn::adain_mix(fc, fs, opt.mix);  // (1-mix) Fc + mix AdaIN
     t = ag::add(ag::mul_scalar(t, opt.alpha), ag::mul_scalar(rest, 1.f - opt.alpha));
   }
   tick("adain");

@@ -26,10 +26,10 @@ struct GraphOptions {
   graph::Aggregator aggregator = graph::Aggregator::gat;
   graph::Metric metric = graph::Metric::ncc;
   float alpha = 1.f;
-  // What the (1 - alpha) share is: the content features (MODEL.md 2.9) or AdaIN(Fc, Fs), which keeps the
-  // content's layout like Fc but carries the style's channel statistics, so a lower alpha costs less of
-  // the global style (beyond MODEL.md; see README's model card).
-  enum class Mix { content, adain } mix = Mix::content;
+  // What the (1 - alpha) share is: (1 - mix) Fc + mix AdaIN(Fc, Fs). MODEL.md 2.9 is mix = 0. AdaIN(Fc, Fs)
+  // keeps the content's layout like Fc but carries the style's channel statistics, so with mix > 0 a
+  // lower alpha costs less of the global style (beyond MODEL.md; see README's model card).
+  float mix = 0.f;
 };
 
 // What the stage computed on the way, for inspection (--dump-graph, --explain-dir) and tests.

@@ -113,14 +113,34 @@ Tensor EncoderInference::run_nhwc(const Tensor& x, PingPong& pp) const {
   return h;
 }
 
-Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) const {
-  if (x_in.dim() != 4 || x_in.size(1) != 3)
-    throw std::invalid_argument("encoder input must be [N,3,H,W] RGB, got " + shape_str(x_in.shape()));
-  Tensor x = x_in;
-  if (config_.encoder == EncoderLayout::torchvision) {  // torchvision's (x - mean) / std
-    x = mul(sub(x, Tensor({1, 3, 1, 1}, {0.485f, 0.456f, 0.406f})),
-            Tensor({1, 3, 1, 1}, {1 / 0.229f, 1 / 0.224f, 1 / 0.225f}));
+namespace {
+// x: [N,3,H,W] RGB -> what the first conv reads (torchvision's layout normalises first).
+Tensor encoder_input(const Tensor& x, const ModelConfig& config) {
+  if (x.dim() != 4 || x.size(1) != 3)
+    throw std::invalid_argument("encoder input must be [N,3,H,W] RGB, got " + shape_str(x.shape()));
+  if (config.encoder != EncoderLayout::torchvision) return x;
+  return mul(sub(x, Tensor({1, 3, 1, 1}, {0.485f, 0.456f, 0.406f})),  // torchvision's (x - mean) / std
+             Tensor({1, 3, 1, 1}, {1 / 0.229f, 1 / 0.224f, 1 / 0.225f}));
+}
+}  // namespace
+
+std::vector<Tensor> EncoderInference::relus(const Tensor& x) const {
+  const Tensor image = nn::to_nhwc(encoder_input(x, config_));
+  PingPong pp(largest_map(layers_, image.shape()));
+  // layers_ holds the convs of encoder_conv_names in order, up to conv4_1; no relu*_1 pools after.
+  const std::vector<std::string> names = encoder_conv_names(config_.encoder);
+  std::vector<Tensor> out;
+  Tensor h = image;
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    h = apply(layers_[i], h, nn::Upsample::nearest, pp, i + 1 == layers_.size());
+    if (names[i] == "conv1_1" || names[i] == "conv2_1" || names[i] == "conv3_1" || names[i] == "conv4_1")
+      out.push_back(nn::to_nchw(h));  // a copy: h lives in a buffer that the next layers overwrite
   }
+  return out;
+}
+
+Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) const {
+  const Tensor x = encoder_input(x_in, config_);
   const Tensor image = nn::to_nhwc(x);
   const int64_t N = image.size(0), H = image.size(1), W = image.size(2);
   if (H * W <= strip_pixels) {

@@ -34,6 +34,9 @@ class EncoderInference {
   void set_trim_heap(bool on) { trim_heap_ = on; }
   // x: [N,3,H,W] -> relu4_1 [N,C,ceil(H/8),ceil(W/8)]; strips of at most strip_pixels pixels.
   Tensor operator()(const Tensor& x, int64_t strip_pixels = kStripPixels) const;
+  // x: [N,3,H,W] -> relu1_1, relu2_1, relu3_1, relu4_1 ([N,C_l,ceil(H/2^(l-1)),ceil(W/2^(l-1))]), for
+  // losses and metrics on all four. The whole image at once (no strips): memory grows with its area.
+  std::vector<Tensor> relus(const Tensor& x) const;
 
  private:
   Tensor run_nhwc(const Tensor& x, PingPong& pp) const;  // [N,H,W,3] -> [N,h,w,C], all at once

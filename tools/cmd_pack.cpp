@@ -7,12 +7,13 @@
 #include "data/model_file.h"
 #include "models/config.h"
 #include "tools/args.h"
+#include "tools/stylize_options.h"
 
 namespace gs::tools {
 
 namespace {
 const char* kUsage =
-    "usage: graphstyle pack --model MODEL.h5 -o TRAINED.h5 [--half on|off] [--alpha A] [--mix content|adain]\n"
+    "usage: graphstyle pack --model MODEL.h5 -o TRAINED.h5 [--half on|off] [--alpha A] [--mix M]\n"
     "                       [--k K] [--kc K] [--stroke S] [--provenance TEXT]\n"
     "  --model       a trained model file (graphstyle train's model.h5 or model_STEP.h5)\n"
     "  -o            the trained weights to write (atomically): graph and decoder parameters only;\n"
@@ -43,7 +44,7 @@ int run_pack(const std::vector<std::string>& argv) {
   if (auto v = args.value("--stroke")) w.recommended.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
   if (auto v = args.value("--k")) w.recommended.k = args.get_int("--k", 5, 1, 64);
   if (auto v = args.value("--kc")) w.recommended.kc = args.get_int("--kc", 5, 0, 64);
-  if (auto v = args.value("--mix")) w.recommended.mix = args.get_choice("--mix", "content", {"content", "adain"});
+  if (auto v = args.value("--mix")) w.recommended.mix = parse_mix(*v);
   w.provenance = args.get("--provenance", "");
   args.finish();
   for (const auto& [name, t] : model.params)

@@ -32,7 +32,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 // The library names its fields; on the command line each is the flag of the same name.
 [[noreturn]] void rethrow_as_flag(const graphstyle::OptionError& e) {
-  for (const char* field : {"k", "kc", "patch", "stroke", "alpha", "threads"})
+  for (const char* field : {"k", "kc", "patch", "stroke", "alpha", "mix", "threads"})
     if (e.field() == field) throw std::invalid_argument(std::string("--") + e.what());
   throw;
 }
@@ -56,7 +56,7 @@ graphstyle::StylizeOptions api_options(const graphstyle::Model& model, const Sty
   if (opt.stroke) o.stroke = static_cast<float>(*opt.stroke);
   if (opt.k) o.k = static_cast<int>(*opt.k);
   if (opt.kc) o.kc = static_cast<int>(*opt.kc);
-  if (opt.mix) o.mix = *opt.mix == "adain" ? graphstyle::Mix::adain : graphstyle::Mix::content;
+  if (opt.mix) o.mix = static_cast<float>(*opt.mix);
   o.deformable = opt.gnn.deformable;
   o.aggregator = opt.gnn.aggregator == graph::Aggregator::gat ? graphstyle::Aggregator::gat : graphstyle::Aggregator::mean;
   o.metric = opt.gnn.metric == graph::Metric::ncc ? graphstyle::Metric::ncc : graphstyle::Metric::euclidean;
@@ -73,7 +73,7 @@ data::RecommendedSettings recommended(const graphstyle::Model& model) {
     if (f == "stroke") r.stroke = d.stroke;
     if (f == "k") r.k = d.k;
     if (f == "kc") r.kc = d.kc;
-    if (f == "mix") r.mix = d.mix == graphstyle::Mix::adain ? "adain" : "content";
+    if (f == "mix") r.mix = d.mix;
   }
   return r;
 }

@@ -13,6 +13,7 @@
 #include <graphstyle/graphstyle.hpp>
 
 #include "tools/args.h"
+#include "tools/stylize_options.h"
 #include "train/stop_signals.h"
 
 namespace gs::tools {
@@ -45,7 +46,8 @@ const char* kUsage =
     "  --lr-decoder X       the decoder's learning rate (--lr); a pretrained decoder wants smaller steps\n"
     "  --alpha X            train with t = alpha t + (1 - alpha) Fc (1, MODEL.md): the decoder learns the\n"
     "                       mix it will decode when stylize uses the same --alpha\n"
-    "  --mix content|adain  what alpha mixes in: Fc (content, MODEL.md) or AdaIN(Fc, Fs)\n"
+    "  --mix M              the (1 - alpha) share is (1 - M) Fc + M AdaIN(Fc, Fs): 0 = content (MODEL.md),\n"
+    "                       1 = adain (content)\n"
     "  --style-weight X     lambda in L = Lc + lambda Ls (10)\n"
     "  --photo-weight X     adds X * mse(relu4_1(out), relu4_1(photo)): a content term against the photo (0)\n"
     "  --seed N             parameter initialisation, data order and crops (0)\n"
@@ -175,8 +177,7 @@ graphstyle::TrainOptions read_run_options(RunOptions& run) {
   o.lr_decay = run.number("--lr-decay", 5e-5, 0.0, 1e6);
   o.decoder_lr = run.number("--lr-decoder", static_cast<float>(o.lr), 0.0, 1.0);
   o.alpha = run.number("--alpha", 1.0, 0.0, 1.0);
-  o.mix = run.choice("--mix", "content", {"content", "adain"}) == "adain" ? graphstyle::Mix::adain
-                                                                          : graphstyle::Mix::content;
+  o.mix = parse_mix(run.text("--mix", "content"));
   o.photo_weight = run.number("--photo-weight", 0.0, 0.0, 1e6);
   o.style_weight = run.number("--style-weight", 10.0, 0.0, 1e9);
   o.k = static_cast<int>(run.integer("--k", 5, 1, 64));

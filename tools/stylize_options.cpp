@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -15,8 +16,7 @@ models::GraphOptions StylizeOptions::graph_options(const models::ModelConfig& co
   g.stroke = static_cast<float>(stroke.value_or(rec.stroke.value_or(1.0)));
   g.k = static_cast<int>(k.value_or(rec.k.value_or(5)));
   g.kc = static_cast<int>(kc.value_or(rec.kc.value_or(5)));
-  g.mix = mix.value_or(rec.mix.value_or("content")) == "adain" ? models::GraphOptions::Mix::adain
-                                                                : models::GraphOptions::Mix::content;
+  g.mix = static_cast<float>(mix.value_or(rec.mix.value_or(0.0)));
   return g;
 }
 
@@ -31,11 +31,21 @@ std::string StylizeOptions::from_model(const data::RecommendedSettings& rec) con
     return std::string(text);
   };
   if (!alpha && rec.alpha) add("--alpha", number(*rec.alpha));
-  if (!mix && rec.mix) add("--mix", *rec.mix);
+  if (!mix && rec.mix) add("--mix", number(*rec.mix));
   if (!k && rec.k) add("--k", number(double(*rec.k)));
   if (!kc && rec.kc) add("--kc", number(double(*rec.kc)));
   if (!stroke && rec.stroke) add("--stroke", number(*rec.stroke));
   return out;
+}
+
+double parse_mix(const std::string& text) {
+  if (text == "content") return 0.0;
+  if (text == "adain") return 1.0;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(v >= 0.0 && v <= 1.0))
+    throw std::invalid_argument("option --mix " + text + ": expected a number in [0, 1], content (0) or adain (1)");
+  return v;
 }
 
 StylizeOptions parse_stylize_options(Args& args, const std::string& default_size) {
@@ -46,8 +56,10 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
   o.size_given = size_text.has_value();
   o.style_size_given = style_size_text.has_value();
   o.style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : o.size;
+  for (const char* name : {"--alpha", "--mix", "--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric"})
+    if (args.value(name)) o.stylize_given = true;
   if (args.value("--alpha")) o.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
-  if (args.value("--mix")) o.mix = args.get_choice("--mix", "content", {"content", "adain"});
+  if (auto m = args.value("--mix")) o.mix = parse_mix(*m);
   if (args.value("--k")) o.k = args.get_int("--k", 5, 1, 64);
   if (args.value("--kc")) o.kc = args.get_int("--kc", 5, 0, 64);
   o.patch = static_cast<int>(args.get_int("--patch", 0, 1, 15));  // 0: the model's
@@ -69,7 +81,8 @@ std::string stylize_options_usage(const std::string& default_size) {
          "  --style-size N      style size, same forms (default: --size)\n"
          "  --alpha A           stylization strength in [0, 1] (the model's recommended, else 1)\n"
          "GNN controls (MODEL.md 2, 6; a trained model file recommends alpha, mix, k, kc and stroke):\n"
-         "  --mix content|adain what (1 - alpha) mixes in: the content features (MODEL.md) or AdaIN(Fc, Fs)\n"
+         "  --mix M             (1 - alpha) mixes in (1 - M) Fc + M AdaIN(Fc, Fs): 0 (content, MODEL.md) .. 1\n"
+         "                      (adain); the model's recommended, else 0\n"
          "  --k K               style neighbours per content patch, 1..64 (5)\n"
          "  --kc K              content neighbours per content patch, 0 = no intra-domain stage (5)\n"
          "  --patch P           patch size at relu4_1, odd (the model's, 5)\n"

@@ -15,12 +15,12 @@ namespace gs::tools {
 struct StylizeOptions {
   data::SizeSpec size, style_size;
   bool size_given = false, style_size_given = false;  // on the command line
+  bool stylize_given = false;  // any option that only changes how images are stylized (alpha, mix, GNN)
   models::GraphOptions gnn;  // what was not given: resolved per model by graph_options()
   int patch = 0;             // --patch, 0 = the model's
   // The options a trained model may recommend (data::RecommendedSettings), when given.
-  std::optional<double> alpha, stroke;
+  std::optional<double> alpha, stroke, mix;
   std::optional<int64_t> k, kc;
-  std::optional<std::string> mix;
   data::ImageLimits limits;
 
   // The GNN options for a model: what was given, else the model's recommended settings, else the
@@ -35,6 +35,9 @@ struct StylizeOptions {
 // --size, --style-size, --alpha, --mix, --k, --kc, --patch, --stroke, --deformable, --aggregator, --metric,
 // --max-pixels, --max-side. `default_size` is --size's default.
 StylizeOptions parse_stylize_options(Args& args, const std::string& default_size);
+
+// --mix's value: a number in [0, 1], or content (0) or adain (1).
+double parse_mix(const std::string& text);
 
 // The usage lines of those options (the --size line says default_size).
 std::string stylize_options_usage(const std::string& default_size);

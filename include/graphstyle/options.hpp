@@ -8,14 +8,13 @@ namespace graphstyle {
 enum class Method { gnn, adain };
 enum class Aggregator { gat, mean };  // attention over the neighbours, or their plain mean
 enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
-// What the (1 - alpha) share of t is: the content features Fc (MODEL.md 2.9), or AdaIN(Fc, Fs), which
-// keeps the content's layout but carries the style's channel statistics (beyond MODEL.md).
-enum class Mix { content, adain };
 
 struct StylizeOptions {
   Method method = Method::gnn;
   float alpha = 1.f;          // stylization strength in [0, 1]: t = alpha t + (1 - alpha) mix
-  Mix mix = Mix::content;
+  // The (1 - alpha) share is (1 - mix) Fc + mix AdaIN(Fc, Fs), mix in [0, 1]: 0 is MODEL.md's (the
+  // content features); AdaIN(Fc, Fs) keeps the content's layout with the style's channel statistics.
+  float mix = 0.f;
   int k = 5;                  // style neighbours per content patch, >= 1 and at most the style patches
   int kc = 5;                 // content neighbours per content patch; 0 switches the intra-domain stage off
   int patch = 5;              // patch size at relu4_1, odd

@@ -47,7 +47,7 @@ struct TrainOptions {
   double decoder_lr = -1;             // < 0: lr
   double style_weight = 10, photo_weight = 0;
   double alpha = 1;
-  Mix mix = Mix::content;
+  double mix = 0;  // as StylizeOptions::mix
   int k = 5, kc = 5;
   bool deformable = true;
   Aggregator aggregator = Aggregator::gat;

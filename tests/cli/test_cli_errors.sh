@@ -77,8 +77,9 @@ else
   printf 'content,style,output\n%s,%s,%s\n%s,%s\n' "$C" "$S" "$C" "$C" "$S" >"$TMP/bad.csv"
   expect_error "$TMP/bad.csv line 3: expected content,style,output[,method], got 2 fields" ev --triples "$TMP/bad.csv"
   printf '%s,%s,%s\n' "$C" "$S" "$TMP/missing.png" >"$TMP/missing.csv"
-  expect_error "$TMP/missing.png: no such file" ev --triples "$TMP/missing.csv"
+  expect_error "$TMP/missing.csv line 1: $TMP/missing.png: no such file" ev --triples "$TMP/missing.csv"
   expect_error "$TMP/none.csv: no such file" ev --triples "$TMP/none.csv"
+  expect_error "with --triples the images are made already" ev --triples "$TMP/missing.csv" --k 3
   expect_error "--out-dir $TMP/nodir: no such folder" ev --content "$C" --style "$S" --out-dir "$TMP/nodir"
   expect_error "$TMP/nofont.ttf: cannot open the font file" ev --content "$C" --style "$S" --panel "$TMP/p.png" --font "$TMP/nofont.ttf"
   expect_error "/nonexistent-dir/r.csv" ev --content "$C" --style "$S" --method adain --csv /nonexistent-dir/r.csv

@@ -60,5 +60,31 @@ else
   fail "evaluate identical triple: $(cat "$TMP/stderr")"
 fi
 
+# A model's recommended settings apply to its GNN, as in stylize (and not to AdaIN): a model packed with
+# alpha 0.5 measures what the plain model measures with --alpha 0.5 for gnn, and with alpha 1 for adain.
+one() { "$GS" evaluate --content "$TMP/content/chicago.jpg" --style "$TMP/style" --size 64 "$@"; }
+if "$GS" pack --model "$M" -o "$TMP/trained.h5" --half off --alpha 0.5 >/dev/null 2>"$TMP/stderr" &&
+   "$GS" convert --vgg "$W/vgg_normalised.pth" --trained "$TMP/trained.h5" -o "$TMP/m_rec.h5" >/dev/null 2>>"$TMP/stderr"; then
+  one --model "$TMP/m_rec.h5" --csv "$TMP/rec.csv" >"$TMP/stdout" 2>"$TMP/stderr" || fail "evaluate m_rec: $(cat "$TMP/stderr")"
+  grep -q "the model's recommended settings: --alpha 0.5" "$TMP/stdout" || fail "no note of the recommended settings: $(cat "$TMP/stdout")"
+  one --model "$M" --method gnn --alpha 0.5 --csv "$TMP/a05.csv" >/dev/null 2>&1 || fail "evaluate --alpha 0.5"
+  one --model "$M" --method adain --csv "$TMP/a1.csv" >/dev/null 2>&1 || fail "evaluate adain"
+  [ "$(grep ',gnn,' "$TMP/rec.csv" | cut -d, -f5-)" = "$(grep ',gnn,' "$TMP/a05.csv" | cut -d, -f5-)" ] ||
+    fail "gnn with the recommended alpha 0.5 differs from --alpha 0.5: $(cat "$TMP/rec.csv" "$TMP/a05.csv")"
+  [ "$(grep ',adain,' "$TMP/rec.csv" | cut -d, -f5-)" = "$(grep ',adain,' "$TMP/a1.csv" | cut -d, -f5-)" ] ||
+    fail "adain took the GNN's recommended alpha: $(cat "$TMP/rec.csv" "$TMP/a1.csv")"
+else
+  fail "pack / convert --trained: $(cat "$TMP/stderr")"
+fi
+
+# Two models: one column per model and method, LABEL:METHOD; the same weights measure the same.
+if one --model "a=$M" --model "b=$M" --method adain --csv "$TMP/two.csv" >/dev/null 2>"$TMP/stderr"; then
+  [ "$(cut -d, -f3 "$TMP/two.csv" | tail -n +2 | tr '\n' ' ')" = "a:adain b:adain " ] || fail "two models' columns: $(cat "$TMP/two.csv")"
+  [ "$(sed -n 2p "$TMP/two.csv" | cut -d, -f5-)" = "$(sed -n 3p "$TMP/two.csv" | cut -d, -f5-)" ] ||
+    fail "one model under two labels measured differently: $(cat "$TMP/two.csv")"
+else
+  fail "evaluate with two models: $(cat "$TMP/stderr")"
+fi
+
 echo "evaluate: $failures failures"
 [ $failures -eq 0 ]

@@ -19,7 +19,7 @@ Tensor random_image(uint64_t seed, int64_t H, int64_t W) {
 TEST_CASE("metrics: an output identical to content and style measures 0 (SSIM 1)") {
   const models::Stylizer model = test::tiny_model();
   const Tensor img = random_image(1, 40, 48);
-  const eval::Features f = eval::image_features(model.params(), model.config(), img);
+  const eval::Features f = eval::FeatureEncoder(model.params(), model.config())(img);
   CHECK(f.relu4_1.shape() == Shape{8, 5, 6});
   CHECK(f.relu3_1.shape() == Shape{6, 10, 12});
   CHECK(f.grey.shape() == Shape{40, 48});
@@ -35,9 +35,8 @@ TEST_CASE("metrics: an output identical to content and style measures 0 (SSIM 1)
 TEST_CASE("metrics: different images give positive losses; the style loss is MODEL.md 4's") {
   const models::Stylizer model = test::tiny_model();
   const Tensor a = random_image(1, 40, 48), b = random_image(2, 40, 48), s = random_image(3, 32, 56);
-  const eval::Features fa = eval::image_features(model.params(), model.config(), a);
-  const eval::Features fb = eval::image_features(model.params(), model.config(), b);
-  const eval::Features fs = eval::image_features(model.params(), model.config(), s);
+  const eval::FeatureEncoder encoder(model.params(), model.config());
+  const eval::Features fa = encoder(a), fb = encoder(b), fs = encoder(s);
   const eval::Metrics m = eval::measure(fa, fb, fs);
   CHECK(m.content_relu4_1 > 0);
   CHECK(m.content_relu3_1 > 0);
@@ -55,8 +54,8 @@ TEST_CASE("metrics: different images give positive losses; the style loss is MOD
 
 TEST_CASE("metrics: outputs of another size than the content are refused") {
   const models::Stylizer model = test::tiny_model();
-  const eval::Features a = eval::image_features(model.params(), model.config(), random_image(1, 40, 48));
-  const eval::Features b = eval::image_features(model.params(), model.config(), random_image(1, 48, 40));
+  const eval::FeatureEncoder encoder(model.params(), model.config());
+  const eval::Features a = encoder(random_image(1, 40, 48)), b = encoder(random_image(1, 48, 40));
   CHECK_THROWS_WITH_AS(eval::measure(a, b, b), doctest::Contains("content image's size"), std::invalid_argument);
 }
 

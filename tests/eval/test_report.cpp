@@ -49,8 +49,15 @@ TEST_CASE("write_csv and write_json: a header, one row per result, the summary")
   CHECK(csv.find("c1.jpg,s1.jpg,adain,\"o,1.png\",2,2,2,0.5,0.5,0.5\n") != std::string::npos);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 4);
 
-  eval::write_json(dir.file("r.json"), sample());
+  eval::write_summary_csv(dir.file("s.csv"), eval::summarize(sample()));
+  CHECK(read(dir.file("s.csv")) ==
+        "method,count,content_relu4_1,content_relu3_1,style,local_relu3_1,local_relu4_1,ssim\n"
+        "gnn,2,2,3,4,0.5,0.375,0.5\nadain,1,2,2,2,0.5,0.5,0.5\n");
+
+  eval::write_json(dir.file("r.json"), sample(), {{"size", "256"}, {"model gnn", "m.h5 (k 5)"}});
   const auto j = nlohmann::json::parse(read(dir.file("r.json")));
+  CHECK(j["settings"]["size"] == "256");
+  CHECK(j["settings"]["model gnn"] == "m.h5 (k 5)");
   CHECK(j["results"].size() == 3);
   CHECK(j["results"][2]["content"] == "c2.jpg");
   CHECK(j["results"][2]["style"].get<double>() == 5.0);

@@ -73,6 +73,28 @@ TEST_CASE("inference encoder: equals the autograd encoder; strips equal the whol
   }
 }
 
+TEST_CASE("inference encoder: relus gives the autograd encoder's relu1_1..relu4_1, and relu4_1 bit for bit") {
+  for (auto layout : {gs::models::EncoderLayout::vgg_normalised, gs::models::EncoderLayout::torchvision}) {
+    ModelConfig config;
+    config.encoder = layout;
+    const gs::nn::Module p = random_params(config, 5);
+    Rng rng(6);
+    const Tensor x = Tensor::uniform({1, 3, 37, 50}, rng, 0.f, 1.f);
+    const EncoderInference encoder(p, config);
+    const std::vector<Tensor> r = encoder.relus(x);
+    REQUIRE(r.size() == 4);
+    CHECK(r[0].shape() == Shape{1, 64, 37, 50});
+    CHECK(r[3].shape() == Shape{1, 512, 5, 7});
+    CHECK(relative_diff(r[3], encoder(x)) == 0.f);
+    gs::ag::NoGradGuard no_grad;
+    const auto want = gs::models::encode(p, config, gs::ag::Variable(x), {1, 2, 3, 4});
+    for (int l = 0; l < 4; ++l) {
+      CAPTURE(l);
+      CHECK(relative_diff(r[l], want[l].value()) < 1e-6f);
+    }
+  }
+}
+
 TEST_CASE("inference encoder: a batch of two equals each image alone") {
   ModelConfig config;
   const gs::nn::Module p = random_params(config, 3);

@@ -78,7 +78,7 @@ TEST_CASE("train step: the photo content term and training alpha enter the loss 
   options.photo_weight = 0.5f;
   options.graph.alpha = 0.7f;
   check_staged_backward(options);
-  options.graph.mix = gs::models::GraphOptions::Mix::adain;
+  options.graph.mix = 0.6f;
   check_staged_backward(options);
 }
 
