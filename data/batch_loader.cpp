@@ -95,8 +95,8 @@ Tensor BatchLoader::load_sample(int64_t n) {
       img = resize_image(img, th, tw);
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (bad_files_.insert(file).second)
-        std::fprintf(stderr, "warning: %s: skipping unreadable image: %s\n", name_.c_str(), e.what());
+      if (bad_files_.insert(file).second && options_.on_skipped_file)
+        options_.on_skipped_file(name_ + ": skipping unreadable image: " + e.what());
       continue;
     }
     const int64_t c = options_.crop;

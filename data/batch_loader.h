@@ -5,8 +5,9 @@
 // seeded by (seed, n), as are its scale and mirroring when those augmentations are on. So the
 // loader's whole state is one counter, `position()`: a run resumed from a checkpoint at position P
 // sees exactly the batches an uninterrupted run sees, however the worker threads are scheduled. A file that cannot be decoded is skipped (the next file of the permutation
-// stands in), reported once on stderr and counted in `skipped_files()`; it never stops training.
+// stands in), reported once through LoaderOptions::on_skipped_file and counted in `skipped_files()`; it never stops training.
 #pragma once
+#include <functional>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -30,6 +31,8 @@ struct LoaderOptions {
   uint64_t seed = 0;
   int workers = 2;
   int prefetch = 2;      // batches prepared ahead per worker
+  // Told once per unreadable file (the message names it); called from a worker thread. Unset: silent.
+  std::function<void(const std::string& message)> on_skipped_file = {};
 };
 
 class BatchLoader {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 
@@ -61,6 +62,19 @@ H5File H5File::open(const std::string& path, bool strict) {
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (id < 0) throw std::runtime_error(path + ": cannot open as HDF5 (corrupt or truncated?)");
   return H5File(id, path, strict);
+}
+
+H5File H5File::open_memory(const void* data, size_t size, const std::string& name) {
+  silence_hdf5();
+  if (size < 8 || std::memcmp(data, "\x89HDF\r\n\x1a\n", 8) != 0) throw std::runtime_error(name + ": not an HDF5 file");
+  // The core driver serves the file from memory; the file image property copies the buffer.
+  const Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  if (!fapl.ok() || H5Pset_fapl_core(fapl.get(), 1 << 16, 0) < 0 ||
+      H5Pset_file_image(fapl.get(), const_cast<void*>(data), size) < 0)
+    throw std::runtime_error(name + ": cannot open an HDF5 file in memory");
+  const hid_t id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.get());
+  if (id < 0) throw std::runtime_error(name + ": cannot open as HDF5 (corrupt or truncated?)");
+  return H5File(id, name, true);  // from a caller's buffer: as untrusted as a file
 }
 
 H5File H5File::create(const std::string& path) {

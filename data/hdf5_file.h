@@ -28,6 +28,8 @@ class H5File {
   static H5File open_read(const std::string& path);    // untrusted files; errors name the file
   static H5File open_golden(const std::string& path);  // the project's reference files (h5py)
   static H5File create(const std::string& path);     // truncates; prefer AtomicFile + create
+  // The bytes of an HDF5 file held in memory (copied); `name` stands for the file in errors.
+  static H5File open_memory(const void* data, size_t size, const std::string& name);
   H5File(H5File&& other) noexcept;
   H5File& operator=(H5File&& other) noexcept;
   H5File(const H5File&) = delete;

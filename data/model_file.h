@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/config.h"
+#include "arch/config.h"
 #include "tensor/tensor.h"
 
 namespace gs::data {

@@ -4,50 +4,45 @@
 #include <utility>
 #include <vector>
 
+#include "arch/network.h"
+
 namespace gs::data {
 
 namespace {
 
 // One convolution of the model: its canonical prefix and weight shape [out, in, kh, kw].
 struct Conv {
-  const char* name;
+  std::string name;
   Shape weight;
-};
-
-// clang-format off
-const std::vector<Conv> kEncoderConvs = {
-    {"encoder.conv0", {3, 3, 1, 1}},        {"encoder.conv1_1", {64, 3, 3, 3}},
-    {"encoder.conv1_2", {64, 64, 3, 3}},    {"encoder.conv2_1", {128, 64, 3, 3}},
-    {"encoder.conv2_2", {128, 128, 3, 3}},  {"encoder.conv3_1", {256, 128, 3, 3}},
-    {"encoder.conv3_2", {256, 256, 3, 3}},  {"encoder.conv3_3", {256, 256, 3, 3}},
-    {"encoder.conv3_4", {256, 256, 3, 3}},  {"encoder.conv4_1", {512, 256, 3, 3}},
-};
-const std::vector<Conv> kDecoderConvs = {
-    {"decoder.dec4_1", {256, 512, 3, 3}}, {"decoder.dec3_4", {256, 256, 3, 3}}, {"decoder.dec3_3", {256, 256, 3, 3}},
-    {"decoder.dec3_2", {256, 256, 3, 3}}, {"decoder.dec3_1", {128, 256, 3, 3}}, {"decoder.dec2_2", {128, 128, 3, 3}},
-    {"decoder.dec2_1", {64, 128, 3, 3}},  {"decoder.dec1_2", {64, 64, 3, 3}},   {"decoder.dec1_1", {3, 64, 3, 3}},
 };
 
 // Released key prefix -> canonical prefix, in model order (MODEL.md section 5).
 using PrefixMap = std::vector<std::pair<std::string, std::string>>;
 
-const PrefixMap kVggNormalised = {
-    {"0", "encoder.conv0"},       {"2", "encoder.conv1_1"},     {"5", "encoder.conv1_2"},
-    {"9", "encoder.conv2_1"},     {"12", "encoder.conv2_2"},    {"16", "encoder.conv3_1"},
-    {"19", "encoder.conv3_2"},    {"22", "encoder.conv3_3"},    {"25", "encoder.conv3_4"},
-    {"29", "encoder.conv4_1"},
-};
-const PrefixMap kAdainDecoder = {
-    {"1", "decoder.dec4_1"},  {"5", "decoder.dec3_4"},  {"8", "decoder.dec3_3"},
-    {"11", "decoder.dec3_2"}, {"14", "decoder.dec3_1"}, {"18", "decoder.dec2_2"},
-    {"21", "decoder.dec2_1"}, {"25", "decoder.dec1_2"}, {"28", "decoder.dec1_1"},
-};
-const PrefixMap kTorchvisionVgg19 = {
-    {"features.0", "encoder.conv1_1"},  {"features.2", "encoder.conv1_2"},  {"features.5", "encoder.conv2_1"},
-    {"features.7", "encoder.conv2_2"},  {"features.10", "encoder.conv3_1"}, {"features.12", "encoder.conv3_2"},
-    {"features.14", "encoder.conv3_3"}, {"features.16", "encoder.conv3_4"}, {"features.19", "encoder.conv4_1"},
-};
-// clang-format on
+// The convolutions of one table of arch/network.h at the released widths.
+std::vector<Conv> convs_of(const std::vector<arch::ConvLayer>& layers, const std::string& part) {
+  std::vector<Conv> out;
+  for (const arch::ConvLayer& l : layers)
+    out.push_back({part + l.name, {arch::channels(l.out, arch::kReleasedWidths), arch::channels(l.in, arch::kReleasedWidths),
+                                   l.kernel, l.kernel}});
+  return out;
+}
+
+// Each layer's index in a released file -> its canonical prefix; layers without one (-1) are left out.
+PrefixMap prefixes_of(const std::vector<arch::ConvLayer>& layers, const std::string& part, int arch::ConvLayer::*index,
+                      const std::string& key_prefix) {
+  PrefixMap out;
+  for (const arch::ConvLayer& l : layers)
+    if (l.*index >= 0) out.emplace_back(key_prefix + std::to_string(l.*index), part + l.name);
+  return out;
+}
+
+const std::vector<Conv> kEncoderConvs = convs_of(arch::encoder_layers(), "encoder.");
+const std::vector<Conv> kDecoderConvs = convs_of(arch::decoder_layers(), "decoder.");
+const PrefixMap kVggNormalised = prefixes_of(arch::encoder_layers(), "encoder.", &arch::ConvLayer::pth_index, "");
+const PrefixMap kAdainDecoder = prefixes_of(arch::decoder_layers(), "decoder.", &arch::ConvLayer::pth_index, "");
+const PrefixMap kTorchvisionVgg19 =
+    prefixes_of(arch::encoder_layers(), "encoder.", &arch::ConvLayer::torchvision_index, "features.");
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "arch/network.h"
 #include "models/encoder.h"
 #include "models/inference.h"
 #include "nn/conv2d.h"
@@ -20,12 +21,12 @@ ag::Variable decode_layers(const nn::Module& p, const ModelConfig& config, const
                                 shape_str(t.shape()));
   const nn::Upsample mode = config.upsample == UpsampleMode::nearest ? nn::Upsample::nearest : nn::Upsample::bilinear;
   ag::Variable h = t;
-  for (const std::string& name : decoder_conv_names()) {
-    const ag::Variable& w = p.get("decoder." + name + ".weight");
-    const ag::Variable& b = p.get("decoder." + name + ".bias");
-    // The last conv has no activation: its output is the image.
-    h = name == "dec1_1" ? nn::reflect_conv3x3(h, w, b) : nn::reflect_conv3x3_relu(h, w, b);
-    if (name == "dec4_1" || name == "dec3_1" || name == "dec2_1") h = nn::upsample2x(h, mode);
+  for (const arch::ConvLayer& l : arch::decoder_layers()) {
+    const std::string name = std::string("decoder.") + l.name;
+    const ag::Variable& w = p.get(name + ".weight");
+    const ag::Variable& b = p.get(name + ".bias");
+    h = l.relu ? nn::reflect_conv3x3_relu(h, w, b) : nn::reflect_conv3x3(h, w, b);
+    if (l.upsample_after) h = nn::upsample2x(h, mode);
   }
   return h;
 }

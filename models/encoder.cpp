@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "autograd/ops.h"
+#include "arch/network.h"
 #include "models/inference.h"
 #include "nn/conv2d.h"
 #include "nn/image_layers.h"
@@ -12,14 +13,9 @@ namespace gs::models {
 
 namespace {
 // Which relu output (1..4) each conv of the torchvision-named list ends, and where pools follow.
-int relu_level(const std::string& conv) {
-  if (conv == "conv1_1") return 1;
-  if (conv == "conv2_1") return 2;
-  if (conv == "conv3_1") return 3;
-  if (conv == "conv4_1") return 4;
-  return 0;
-}
-bool pool_after(const std::string& conv) { return conv == "conv1_2" || conv == "conv2_2" || conv == "conv3_4"; }
+const arch::ConvLayer& layer(const std::string& conv) { return *arch::find_layer(arch::encoder_layers(), conv.c_str()); }
+int relu_level(const std::string& conv) { return layer(conv).relu_level; }
+bool pool_after(const std::string& conv) { return layer(conv).pool_after; }
 
 // torchvision's input normalisation: (x - mean) / std per RGB channel.
 ag::Variable imagenet_normalise(const ag::Variable& x) {

@@ -5,6 +5,7 @@
 //   F2:      GAT content -> content messages, folded (F1 when kc = 0)
 //   t:       AdaIN(F2, Fs), mixed with Fc (or AdaIN(Fc, Fs)) by alpha
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,12 +38,17 @@ struct GraphTrace {
   ag::Variable S, s, alpha, beta, F1, F2;  // S undefined with deformable off, beta with kc = 0
 };
 
-// Checks every option against the maps and names the offending one (even p, k > style nodes, ...).
+// Checks every option against the maps; throws graphstyle::OptionError naming the field (p is "patch").
 void check_graph_options(const GraphOptions& opt, const Shape& fc, const Shape& fs);
+
+// Called after each part of the stage with its name (inter_edges, intra_edges, scales, gat_inter+fold,
+// gat_intra+fold, adain): the bench times the real stage through it.
+using PhaseHook = std::function<void(const char* phase)>;
 
 // fc: [N,C,Hc,Wc], fs: [N,C,Hs,Ws] (no gradient) -> t: [N,C,Hc,Wc]. Edges are computed unless given.
 ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, const ag::Variable& fc,
                          const ag::Variable& fs, const GraphOptions& opt, GraphTrace* trace = nullptr,
-                         const graph::EdgeList* inter_edges = nullptr, const graph::EdgeList* intra_edges = nullptr);
+                         const graph::EdgeList* inter_edges = nullptr, const graph::EdgeList* intra_edges = nullptr,
+                         const PhaseHook& phase = {});
 
 }  // namespace gs::models

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "arch/network.h"
 #include "nn/nhwc_layers.h"
 #include "tensor/allocator.h"
 #include "tensor/ops.h"
@@ -94,13 +95,14 @@ Tensor rows_of(const Tensor& x, int64_t r0, int64_t r1) { return x.slice(1, r0, 
 }  // namespace
 
 EncoderInference::EncoderInference(const nn::Module& p, const ModelConfig& config) : config_(config) {
-  const bool reflect = config.encoder == EncoderLayout::vgg_normalised;
-  for (const std::string& name : encoder_conv_names(config.encoder)) {
-    // conv0 is the 1x1 colour transform: no padding, no ReLU.
-    InferenceLayer l = make_layer(p, "encoder." + name, name != "conv0" && reflect, name != "conv0");
-    l.pool_after = name == "conv1_2" || name == "conv2_2" || name == "conv3_4";
+  const bool vgg_normalised = config.encoder == EncoderLayout::vgg_normalised;
+  for (const arch::ConvLayer& spec : arch::encoder_layers()) {
+    if (!vgg_normalised && spec.torchvision_index < 0) continue;  // conv0 is vgg_normalised's own
+    // The 1x1 conv0 has no padding; the 3x3 convs are reflection-padded in vgg_normalised.
+    InferenceLayer l = make_layer(p, std::string("encoder.") + spec.name, spec.kernel == 3 && vgg_normalised, spec.relu);
+    l.pool_after = spec.pool_after;
     layers_.push_back(std::move(l));
-    if (name == "conv4_1") break;
+    if (spec.relu_level == 4) break;
   }
 }
 
@@ -145,7 +147,7 @@ Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) co
     PingPong pp(largest_map(layers_, image.shape()));
     return nn::to_nchw(run_nhwc(image, pp));
   }
-  release_free_memory();  // a large image: memory counts more than page faults
+  if (trim_heap_) release_free_memory();  // a large image: memory counts more than page faults
   const int64_t rows = (H + 7) / 8;
   const std::vector<Strip> strips = plan_strips(rows, strip_rows(W, kEncoderHalo, strip_pixels), kEncoderHalo);
   auto image_rows = [&](const Strip& s) { return std::pair{8 * s.halo_begin, std::min(H, 8 * s.halo_end)}; };
@@ -164,10 +166,9 @@ Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) co
 }
 
 DecoderInference::DecoderInference(const nn::Module& p, const ModelConfig& config) : config_(config) {
-  for (const std::string& name : decoder_conv_names()) {
-    // The last conv has no activation: its output is the image.
-    InferenceLayer l = make_layer(p, "decoder." + name, true, name != "dec1_1");
-    l.upsample_after = name == "dec4_1" || name == "dec3_1" || name == "dec2_1";
+  for (const arch::ConvLayer& spec : arch::decoder_layers()) {
+    InferenceLayer l = make_layer(p, std::string("decoder.") + spec.name, true, spec.relu);
+    l.upsample_after = spec.upsample_after;
     layers_.push_back(std::move(l));
   }
 }
@@ -189,7 +190,7 @@ Tensor DecoderInference::operator()(const Tensor& t_in, int64_t strip_pixels) co
     PingPong pp(largest_map(layers_, t.shape()));
     return nn::to_nchw(run_nhwc(t, pp));
   }
-  release_free_memory();  // a large image: what the graph stage left free in the heap goes back first
+  if (trim_heap_) release_free_memory();  // a large image: what the graph stage left free in the heap goes back first
   const std::vector<Strip> strips = plan_strips(rows, strip_rows(W, kDecoderHalo, strip_pixels), kDecoderHalo);
   int64_t capacity = 0;
   for (const Strip& s : strips)

@@ -29,6 +29,9 @@ struct InferenceLayer {
 class EncoderInference {
  public:
   EncoderInference(const nn::Module& params, const ModelConfig& config);
+  // Before the buffers of a large image (one run in strips) are taken, give the heap's free memory
+  // back to the system (malloc_trim): a process-wide effect, so the caller opts in.
+  void set_trim_heap(bool on) { trim_heap_ = on; }
   // x: [N,3,H,W] -> relu4_1 [N,C,ceil(H/8),ceil(W/8)]; strips of at most strip_pixels pixels.
   Tensor operator()(const Tensor& x, int64_t strip_pixels = kStripPixels) const;
   // x: [N,3,H,W] -> relu1_1, relu2_1, relu3_1, relu4_1 ([N,C_l,ceil(H/2^(l-1)),ceil(W/2^(l-1))]), for
@@ -39,11 +42,15 @@ class EncoderInference {
   Tensor run_nhwc(const Tensor& x, PingPong& pp) const;  // [N,H,W,3] -> [N,h,w,C], all at once
   ModelConfig config_;
   std::vector<InferenceLayer> layers_;
+  bool trim_heap_ = false;
 };
 
 class DecoderInference {
  public:
   DecoderInference(const nn::Module& params, const ModelConfig& config);
+  // Before the buffers of a large image (one run in strips) are taken, give the heap's free memory
+  // back to the system (malloc_trim): a process-wide effect, so the caller opts in.
+  void set_trim_heap(bool on) { trim_heap_ = on; }
   // t: [N,C,h,w] -> [N,3,8h,8w]; strips of at most strip_pixels output pixels.
   Tensor operator()(const Tensor& t, int64_t strip_pixels = kStripPixels) const;
 
@@ -51,6 +58,7 @@ class DecoderInference {
   Tensor run_nhwc(const Tensor& t, PingPong& pp) const;  // [N,h,w,C] -> [N,8h,8w,3], all at once
   ModelConfig config_;
   std::vector<InferenceLayer> layers_;
+  bool trim_heap_ = false;
 };
 
 }  // namespace gs::models

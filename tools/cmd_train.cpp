@@ -1,4 +1,5 @@
-// graphstyle train: trains the stylizer (MODEL.md 4) on a folder of content images and one of style images.
+// graphstyle train: trains the stylizer (MODEL.md 4) on a folder of content images and one of style images,
+// through the public API (graphstyle/train.hpp).
 #include <omp.h>
 
 #include <cstdio>
@@ -10,14 +11,13 @@
 #include <vector>
 
 #include "data/model_file.h"
-#include "data/image_folder.h"
+#include <graphstyle/graphstyle.hpp>
+
 #include "tools/args.h"
 #include "tools/isolated.h"
 #include "tools/stylize_options.h"
-#include "tensor/allocator.h"
-#include "train/initial_model.h"
+#include "train/checkpoint.h"
 #include "train/stop_signals.h"
-#include "train/trainer.h"
 
 namespace gs::tools {
 
@@ -67,6 +67,8 @@ const char* kUsage =
     "  128 + the signal number (a second Ctrl-C stops at once; the last checkpoint stays intact).\n"
     "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n";
 
+using Settings = std::vector<std::pair<std::string, std::string>>;
+
 // The shortest text that reads back as exactly `v` ("0.0001", not "0.00010000000000000000479").
 std::string shortest_text(double v) {
   char text[32];
@@ -81,7 +83,7 @@ std::string shortest_text(double v) {
 // default. Every value used is recorded, to be stored in the checkpoints.
 class RunOptions {
  public:
-  RunOptions(Args& args, const train::RunSettings* stored) : args_(args), stored_(stored) {}
+  RunOptions(Args& args, const Settings* stored) : args_(args), stored_(stored) {}
 
   std::string text(const std::string& option, const std::string& fallback) {
     const std::optional<std::string> given = args_.value(option);
@@ -104,7 +106,7 @@ class RunOptions {
     const std::string v = args_.get_choice(option, stored_value(option).value_or(fallback), choices);
     return record(option, v, given);
   }
-  const train::RunSettings& recorded() const { return recorded_; }
+  const Settings& recorded() const { return recorded_; }
 
  private:
   std::optional<std::string> stored_value(const std::string& option) const {
@@ -126,50 +128,69 @@ class RunOptions {
     return value;
   }
   Args& args_;
-  const train::RunSettings* stored_;
-  train::RunSettings recorded_;
+  const Settings* stored_;
+  Settings recorded_;
 };
 
-std::vector<std::string> image_list(const std::string& folder, const std::string& option) {
+void require_folder(const std::string& folder, const std::string& option) {
   if (folder.empty()) throw std::invalid_argument("option " + option + " DIR is required (see --help)");
-  return data::list_images(folder, option);
 }
 
-std::optional<train::Checkpoint> load_resume(const std::optional<std::string>& path) {
+// The settings stored in the checkpoint to resume from.
+std::optional<Settings> load_resume(const std::optional<std::string>& path) {
   if (!path) return std::nullopt;
   try {
-    check_in_child(*path, [&] { train::load_checkpoint(*path); });
-    return train::load_checkpoint(*path);
+    check_in_child(*path, [&] { train::load_checkpoint(*path); });  // every tensor, as resuming will
+    return graphstyle::Trainer::checkpoint_settings(*path);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("option --resume: ") + e.what());
   }
 }
 
+// The library names its fields; here each is the flag of (nearly) the same name.
+std::string flag_of(std::string field) {
+  if (field == "content_dir") return "--content";
+  if (field == "style_dir") return "--style";
+  if (field == "out_dir") return "--out";
+  for (char& c : field)
+    if (c == '_') c = '-';
+  return "--" + field;
+}
+
+template <class F>
+auto with_flags(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const graphstyle::OptionError& e) {
+    throw std::invalid_argument("option " + flag_of(e.field()) + std::string(e.what()).substr(e.field().size()));
+  }
+}
+
 // The options that define the run (stored in its checkpoints); image folders are listed later.
-train::TrainerOptions read_run_options(RunOptions& run, std::string& content_dir, std::string& style_dir) {
-  train::TrainerOptions o;
-  content_dir = run.text("--content", "");
-  style_dir = run.text("--style", "");
+graphstyle::TrainOptions read_run_options(RunOptions& run) {
+  graphstyle::TrainOptions o;
+  o.content_dir = run.text("--content", "");
+  o.style_dir = run.text("--style", "");
   o.batch = run.integer("--batch", 8, 1, 4096);
   o.resize = run.integer("--resize", 512, 8, 16384);
   o.crop = run.integer("--crop", 256, 8, 16384);
   o.resize_min = run.integer("--resize-min", 0, 0, 16384);
   o.flip = run.choice("--flip", "off", {"on", "off"}) == "on";
   o.steps = run.integer("--steps", 160000, 0, 1'000'000'000);
-  o.adam.lr = static_cast<float>(run.number("--lr", 1e-4, 1e-12, 1.0));
-  o.adam.lr_decay = static_cast<float>(run.number("--lr-decay", 5e-5, 0.0, 1e6));
-  const double lr_decoder = run.number("--lr-decoder", o.adam.lr, 0.0, 1.0);
-  o.decoder_lr_scale = static_cast<float>(lr_decoder / o.adam.lr);
-  o.step.graph.alpha = static_cast<float>(run.number("--alpha", 1.0, 0.0, 1.0));
-  o.step.graph.mix = static_cast<float>(parse_mix(run.text("--mix", "content")));
-  o.step.photo_weight = static_cast<float>(run.number("--photo-weight", 0.0, 0.0, 1e6));
-  o.step.style_weight = static_cast<float>(run.number("--style-weight", 10.0, 0.0, 1e9));
-  o.step.graph.k = static_cast<int>(run.integer("--k", 5, 1, 64));
-  o.step.graph.kc = static_cast<int>(run.integer("--kc", 5, 0, 64));
-  o.step.graph.deformable = run.choice("--deformable", "on", {"on", "off"}) == "on";
-  o.step.graph.aggregator = graph::parse_aggregator(run.choice("--aggregator", "gat", {"gat", "mean"}));
-  o.step.graph.metric =
-      run.choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc : graph::Metric::euclidean;
+  o.lr = run.number("--lr", 1e-4, 1e-12, 1.0);
+  o.lr_decay = run.number("--lr-decay", 5e-5, 0.0, 1e6);
+  o.decoder_lr = run.number("--lr-decoder", static_cast<float>(o.lr), 0.0, 1.0);
+  o.alpha = run.number("--alpha", 1.0, 0.0, 1.0);
+  o.mix = parse_mix(run.text("--mix", "content"));
+  o.photo_weight = run.number("--photo-weight", 0.0, 0.0, 1e6);
+  o.style_weight = run.number("--style-weight", 10.0, 0.0, 1e9);
+  o.k = static_cast<int>(run.integer("--k", 5, 1, 64));
+  o.kc = static_cast<int>(run.integer("--kc", 5, 0, 64));
+  o.deformable = run.choice("--deformable", "on", {"on", "off"}) == "on";
+  o.aggregator = run.choice("--aggregator", "gat", {"gat", "mean"}) == "gat" ? graphstyle::Aggregator::gat
+                                                                            : graphstyle::Aggregator::mean;
+  o.metric = run.choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
+                                                                         : graphstyle::Metric::euclidean;
   o.seed = static_cast<uint64_t>(run.integer("--seed", 0, 0, INT64_MAX));
   o.save_every = run.integer("--save-every", 1000, 0, INT64_MAX);
   o.preview_every = run.integer("--preview-every", 500, 0, INT64_MAX);
@@ -185,7 +206,7 @@ train::TrainerOptions read_run_options(RunOptions& run, std::string& content_dir
 
 // Where the model's parameters come from in a new run; none of these may be given with --resume.
 struct ModelOptions {
-  train::ModelSources sources;
+  graphstyle::TrainSources sources;
   std::vector<std::string> given;  // the option names used
 };
 
@@ -197,27 +218,27 @@ ModelOptions read_model_options(Args& args) {
   };
   path("--vgg", m.sources.vgg);
   path("--model", m.sources.model);
-  path("--init-decoder", m.sources.decoder);
-  path("--init-graph", m.sources.graph);
+  path("--init-decoder", m.sources.init_decoder);
+  path("--init-graph", m.sources.init_graph);
   if (args.value("--patch")) {
     m.sources.patch = static_cast<int>(args.get_int("--patch", 5, 1, 15));
-    if (*m.sources.patch % 2 == 0)
-      throw std::invalid_argument("option --patch " + std::to_string(*m.sources.patch) + ": must be odd");
+    if (m.sources.patch % 2 == 0)
+      throw std::invalid_argument("option --patch " + std::to_string(m.sources.patch) + ": must be odd");
     m.given.push_back("--patch");
   }
   if (args.value("--upsample")) {
-    m.sources.upsample = models::parse_upsample_mode(args.get_choice("--upsample", "nearest", {"nearest", "bilinear"}));
+    m.sources.upsample = args.get_choice("--upsample", "nearest", {"nearest", "bilinear"});
     m.given.push_back("--upsample");
   }
   return m;
 }
 
 // Parallel sums are split by thread: a resumed run repeats the original only with as many threads.
-void record_threads(train::RunSettings& settings, const train::Checkpoint* resume) {
+void record_threads(Settings& settings, const Settings* resume) {
   const std::string threads = std::to_string(omp_get_max_threads());
   settings.push_back({"threads", threads});
   if (resume)
-    for (const auto& [name, value] : resume->settings)
+    for (const auto& [name, value] : *resume)
       if (name == "threads" && value != threads)
         std::fprintf(stderr,
                      "note: %s threads here, %s in the checkpoint's run: losses will differ in the last digits "
@@ -233,11 +254,10 @@ int run_train(const std::vector<std::string>& argv) {
     return 0;
   }
   const std::optional<std::string> resume_path = args.value("--resume");
-  const std::optional<train::Checkpoint> resume = load_resume(resume_path);
-  const train::Checkpoint* resumed = resume ? &*resume : nullptr;
-  RunOptions run(args, resumed ? &resumed->settings : nullptr);
-  std::string content_dir, style_dir;
-  train::TrainerOptions o = read_run_options(run, content_dir, style_dir);
+  const std::optional<Settings> resume = load_resume(resume_path);
+  const Settings* resumed = resume ? &*resume : nullptr;
+  RunOptions run(args, resumed);
+  graphstyle::TrainOptions o = read_run_options(run);
   // A resumed run writes next to its checkpoint unless told otherwise.
   std::string default_out;
   if (resume_path) default_out = std::filesystem::path(*resume_path).parent_path().string();
@@ -248,37 +268,36 @@ int run_train(const std::vector<std::string>& argv) {
   if (o.out_dir.empty()) throw std::invalid_argument("option --out DIR is required (see --help)");
   o.settings = run.recorded();
   record_threads(o.settings, resumed);
-  o.content_files = image_list(content_dir, "--content");
-  o.style_files = image_list(style_dir, "--style");
+  require_folder(o.content_dir, "--content");
+  require_folder(o.style_dir, "--style");
+  o.content_label = "--content";
+  o.style_label = "--style";
+  if (resumed && !model_options.given.empty())
+    throw std::invalid_argument("option " + model_options.given[0] +
+                                " cannot be used with --resume: the checkpoint holds the model");
+  if (!resumed && model_options.sources.vgg.empty() == model_options.sources.model.empty())
+    throw std::invalid_argument("give the encoder with exactly one of --vgg VGG.pth and --model MODEL.h5");
 
-  std::optional<models::Stylizer> model;
-  std::string description;
-  if (resumed) {
-    if (!model_options.given.empty())
-      throw std::invalid_argument("option " + model_options.given[0] +
-                                  " cannot be used with --resume: the checkpoint holds the model");
-    model.emplace(resumed->model.config, resumed->model.params);
-    description = "resumed from " + *resume_path + " at step " + std::to_string(resumed->state.step);
-  } else {
-    model_options.sources.seed = o.seed;
-    if (!model_options.sources.model.empty())
-      check_in_child(model_options.sources.model, [&] { data::load_model_file(model_options.sources.model); });
-    train::InitialModel initial = train::initial_model(model_options.sources);
-    model.emplace(std::move(initial.model));
-    description = initial.description;
-  }
-  o.step.graph.p = model->config().patch;
-  train::check_training_options(*model, o, resumed);
+  if (!resumed && !model_options.sources.model.empty())
+    check_in_child(model_options.sources.model, [&] { data::load_model_file(model_options.sources.model); });
+  graphstyle::Trainer trainer = with_flags([&] {
+    return resumed ? graphstyle::Trainer::resume(*resume_path, o) : graphstyle::Trainer::create(model_options.sources, o);
+  });
+  with_flags([&] { trainer.check(); });
 
-  keep_all_freed_memory();
+  graphstyle::keep_freed_memory();  // opted into: every step frees and takes the same large tensors
   train::StopSignals signals;
   std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
-              o.content_files.size(), o.style_files.size(), (long long)o.batch, (long long)o.crop, (long long)o.crop,
-              (long long)(resumed ? resumed->state.step : 0), (long long)o.steps, o.out_dir.c_str(),
-              description.c_str());
+              trainer.content_images(), trainer.style_images(), (long long)o.batch, (long long)o.crop,
+              (long long)o.crop, (long long)trainer.step(), (long long)o.steps, o.out_dir.c_str(),
+              trainer.description().c_str());
   std::fflush(stdout);
-  const train::TrainingResult result = train::train(*model, o, resumed, [&] { return signals.requested(); });
-  const std::string checkpoint = train::checkpoint_path(o.out_dir);
+  graphstyle::TrainCallbacks callbacks;
+  callbacks.stop_requested = [&] { return signals.requested(); };
+  callbacks.progress_line = true;
+  callbacks.on_skipped_file = [](const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); };
+  const graphstyle::TrainResult result = trainer.run(callbacks);
+  const std::string checkpoint = (std::filesystem::path(o.out_dir) / "checkpoint.h5").string();
   if (result.stopped) {
     std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",
                 signals.signal_number(), (long long)result.steps_done, checkpoint.c_str(), checkpoint.c_str());
@@ -286,7 +305,7 @@ int run_train(const std::vector<std::string>& argv) {
   }
   std::printf("trained to step %lld (last loss %.4g: content %.4g, style %.4g); wrote %s and %s\n",
               (long long)result.steps_done, result.last.loss, result.last.loss_content, result.last.loss_style,
-              train::model_path(o.out_dir).c_str(), checkpoint.c_str());
+              (std::filesystem::path(o.out_dir) / "model.h5").string().c_str(), checkpoint.c_str());
   return 0;
 }
 

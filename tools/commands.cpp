@@ -4,8 +4,6 @@
 
 namespace gs::tools {
 
-int run_verify(const std::vector<std::string>& args);
-int run_bench(const std::vector<std::string>& args);
 int run_convert(const std::vector<std::string>& args);
 int run_pack(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
@@ -19,8 +17,6 @@ const Command kCommands[] = {
     {"pack", "trained model file -> the graph and decoder weights to ship (half precision)", run_pack},
     {"train", "train the stylizer on folders of content and style images", run_train},
     {"evaluate", "measure stylized images: content, style and local-style metrics, SSIM, a panel", run_evaluate},
-    {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", run_verify},
-    {"bench", "time the model's stages on this machine (bench conv | ...)", run_bench},
 };
 }  // namespace
 
@@ -33,7 +29,8 @@ const Command* find_command(const std::string& name) {
 void print_usage(std::FILE* out) {
   std::fprintf(out,
                "graphstyle: GNN-based semi-parametric style transfer (Jing et al., ECCV 2022) on the CPU\n\n"
-               "usage: graphstyle <command> [options]   (graphstyle <command> --help for its options)\n\n"
+               "usage: graphstyle <command> [options]   (graphstyle <command> --help for its options)\n"
+               "       graphstyle --version\n\n"
                "commands:\n");
   for (const Command& c : kCommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
 }

@@ -5,12 +5,17 @@
 #include <string>
 #include <vector>
 
-#include "tensor/allocator.h"
+#include <graphstyle/graphstyle.hpp>
+
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
-  gs::configure_allocator();  // large tensors reuse freed heap memory (tensor/allocator.h)
+  graphstyle::tune_allocator();  // opted into: large tensors reuse freed heap memory (graphstyle/process.hpp)
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "--version" || args[0] == "version")) {
+    std::printf("graphstyle %s (library %s)\n", GRAPHSTYLE_VERSION_STRING, graphstyle::version());
+    return 0;
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     gs::tools::print_usage(stdout);
     return args.empty() ? 2 : 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls exactly this): installs the Debian packages when
 # any is missing (tools/install_deps.sh), builds (Release), checks that a fresh machine would have every
-# package the build uses, and runs every CTest entry (doctest unit tests, `graphstyle verify` against the
+# package the build uses, and runs every CTest entry (doctest unit tests, `graphstyle-dev verify` against the
 # PyTorch golden files in ${GRAPHSTYLE_SHARED:-../shared}, the command-line tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,3 +1,4 @@
+#include "graphstyle/error.hpp"
 #include "train/initial_model.h"
 
 #include <map>
@@ -20,30 +21,30 @@ data::StateDict params_with_prefix(const data::ModelFile& file, const std::strin
   return out;
 }
 
-// Runs `load`, prefixing any error with the option it came from.
+// Runs `load`; an error names the source field the file came from.
 template <typename Load>
-auto from_option(const std::string& option, const std::string& path, Load load) {
+auto from_option(const std::string& field, const std::string& path, Load load) {
   try {
     return load();
   } catch (const std::exception& e) {
-    throw std::runtime_error(option + " " + path + ": " + e.what());
+    throw graphstyle::OptionError(field, field + " " + path + ": " + e.what(), graphstyle::ErrorCode::file);
   }
 }
 }  // namespace
 
 InitialModel initial_model(const ModelSources& src) {
   if (src.vgg.empty() == src.model.empty())
-    throw std::invalid_argument("give the encoder with exactly one of --vgg VGG.pth and --model MODEL.h5");
+    throw graphstyle::OptionError(src.vgg.empty() ? "vgg" : "model", "give the encoder with exactly one of vgg (a VGG .pth) and model (a model file)");
   models::ModelConfig config;
   data::StateDict encoder;
   std::string description;
   if (!src.model.empty()) {
-    const data::ModelFile file = from_option("--model", src.model, [&] { return data::load_model_file(src.model); });
+    const data::ModelFile file = from_option("model", src.model, [&] { return data::load_model_file(src.model); });
     config = file.config;
     encoder = params_with_prefix(file, "encoder.");
     description = "encoder from " + src.model;
   } else {
-    encoder = from_option("--vgg", src.vgg, [&] { return data::load_encoder_weights(src.vgg); });
+    encoder = from_option("vgg", src.vgg, [&] { return data::load_encoder_weights(src.vgg); });
     config.encoder = encoder.count("encoder.conv0.weight") ? models::EncoderLayout::vgg_normalised
                                                            : models::EncoderLayout::torchvision;
     description = "encoder " + src.vgg;
@@ -57,7 +58,7 @@ InitialModel initial_model(const ModelSources& src) {
     for (const auto& [name, t] : models::init_decoder_params(config, src.seed + 1)) decoder[name] = t;
     description += ", decoder PyTorch init (seed " + std::to_string(src.seed) + ")";
   } else {
-    decoder = from_option("--init-decoder", src.decoder, [&] {
+    decoder = from_option("init_decoder", src.decoder, [&] {
       return is_model_file(src.decoder) ? params_with_prefix(data::load_model_file(src.decoder), "decoder.")
                                         : data::load_decoder_weights(src.decoder);
     });
@@ -68,7 +69,7 @@ InitialModel initial_model(const ModelSources& src) {
     graph = models::init_graph_params(config, src.seed);
     description += ", graph MODEL.md init (seed " + std::to_string(src.seed) + ")";
   } else {
-    graph = from_option("--init-graph", src.graph, [&] { return models::load_graph_params(src.graph, config); });
+    graph = from_option("init_graph", src.graph, [&] { return models::load_graph_params(src.graph, config); });
     description += ", graph " + src.graph;
   }
   const data::NamedTensors params = models::assemble_params(config, encoder, graph, decoder, description);

@@ -26,7 +26,7 @@ struct InitialModel {
   std::string description;  // "encoder vgg_normalised.pth, decoder PyTorch init (seed 0), graph MODEL.md init (seed 0)"
 };
 
-// Errors name the option whose file is missing or wrong.
+// Errors (graphstyle::OptionError) name the field whose file is missing or wrong: vgg, model, init_decoder, init_graph.
 InitialModel initial_model(const ModelSources& sources);
 
 }  // namespace gs::train

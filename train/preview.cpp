@@ -36,14 +36,15 @@ std::vector<Tensor> first_readable(const std::vector<std::string>& files, int co
 }  // namespace
 
 PreviewSheet::PreviewSheet(const std::vector<std::string>& content_files, const std::vector<std::string>& style_files,
-                           int count, int64_t size)
+                           int count, int64_t size, const std::string& content_label,
+                           const std::string& style_label)
     : contents_(first_readable(content_files, count, size)),
       styles_(first_readable(style_files, count, size)),
       size_(size) {
   for (const auto& [images, files, option] :
-       {std::tuple{&contents_, &content_files, "--content"}, std::tuple{&styles_, &style_files, "--style"}})
+       {std::tuple{&contents_, &content_files, &content_label}, std::tuple{&styles_, &style_files, &style_label}})
     if (images->empty())
-      throw std::runtime_error(std::string(option) + ": none of the " + std::to_string(files->size()) +
+      throw std::runtime_error(*option + ": none of the " + std::to_string(files->size()) +
                                " images could be read");
 }
 

@@ -18,9 +18,9 @@ namespace gs::train {
 class PreviewSheet {
  public:
   // The first `count` readable images of each list (unreadable ones are passed over), shorter side
-  // resized to `size` and centre-cropped to size x size.
+  // resized to `size` and centre-cropped to size x size. The labels name the two lists in errors.
   PreviewSheet(const std::vector<std::string>& content_files, const std::vector<std::string>& style_files, int count,
-               int64_t size);
+               int64_t size, const std::string& content_label = "content", const std::string& style_label = "style");
 
   // The grid [3, (n+1) size, (m+1) size] for the model as it is now.
   Tensor render(const models::Stylizer& model, const models::GraphOptions& options) const;

@@ -6,8 +6,8 @@
 
 namespace gs::train {
 
-ProgressLine::ProgressLine(std::string label, int64_t total, std::string unit)
-    : label_(std::move(label)), unit_(std::move(unit)), total_(total), enabled_(isatty(STDERR_FILENO) != 0),
+ProgressLine::ProgressLine(std::string label, int64_t total, std::string unit, bool enabled)
+    : label_(std::move(label)), unit_(std::move(unit)), total_(total), enabled_(enabled && isatty(STDERR_FILENO) != 0),
       start_(std::chrono::steady_clock::now()), last_draw_(start_ - std::chrono::seconds(1)) {}
 
 ProgressLine::~ProgressLine() { finish(); }

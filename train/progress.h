@@ -10,7 +10,8 @@ namespace gs::train {
 
 class ProgressLine {
  public:
-  ProgressLine(std::string label, int64_t total, std::string unit = "it");
+  // Draws only when `enabled` (the caller opts in) and stderr is a terminal.
+  ProgressLine(std::string label, int64_t total, std::string unit = "it", bool enabled = true);
   ~ProgressLine();
   void update(int64_t done, const std::string& note = "");
   void finish();  // ends the line

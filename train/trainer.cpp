@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "graphstyle/error.hpp"
 #include "train/preview.h"
 #include "train/progress.h"
 #include "train/training_log.h"
@@ -61,7 +62,7 @@ Checkpoint make_checkpoint(const models::Stylizer& model, Adam& adam, const std:
                            const TrainerOptions& o, int64_t step, const data::BatchLoader& contents,
                            const data::BatchLoader& styles) {
   Checkpoint ck;
-  ck.model = {model.config(), model.named_tensors()};
+  ck.model = {model.config(), model.named_tensors(), {}};
   for (size_t i = 0; i < names.size(); ++i) {
     ck.adam_m.push_back({names[i], adam.first_moments()[i]});
     ck.adam_v.push_back({names[i], adam.second_moments()[i]});
@@ -81,7 +82,8 @@ data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream) {
           .crop = o.crop,
           .seed = 2 * o.seed + stream,
           .workers = o.loader_workers,
-          .prefetch = 2};
+          .prefetch = 2,
+          .on_skipped_file = o.on_skipped_file};
 }
 
 // Which good state is left: the checkpoint this run saved last, else the one it resumed from.
@@ -107,16 +109,17 @@ std::string losses_note(int64_t step, int64_t steps, const StepResult& r) {
 }  // namespace
 
 void check_training_options(const models::Stylizer& model, const TrainerOptions& o, const Checkpoint* resume) {
-  if (o.steps < 0 || o.batch < 1) throw std::invalid_argument("--steps must be >= 0 and --batch >= 1");
+  using graphstyle::OptionError;
+  if (o.steps < 0) throw OptionError("steps", "steps " + std::to_string(o.steps) + " must be >= 0");
+  if (o.batch < 1) throw OptionError("batch", "batch " + std::to_string(o.batch) + " must be >= 1");
   if (resume && o.steps < resume->state.step)
-    throw std::invalid_argument("--steps " + std::to_string(o.steps) + " is behind the checkpoint, which is at step " +
-                                std::to_string(resume->state.step));
+    throw OptionError("steps", "steps " + std::to_string(o.steps) + " is behind the checkpoint, which is at step " +
+                                   std::to_string(resume->state.step));
   if (resume && (resume->state.content_position % o.batch || resume->state.style_position % o.batch))
-    throw std::invalid_argument(
-        "--batch " + std::to_string(o.batch) + " does not divide the checkpoint's data position " +
-        std::to_string(resume->state.content_position) + ": resume with the batch size it used");
+    throw OptionError("batch", "batch " + std::to_string(o.batch) + " does not divide the checkpoint's data position " +
+                                   std::to_string(resume->state.content_position) + ": resume with the batch size it used");
   if (o.step.graph.p != model.config().patch)
-    throw std::invalid_argument("--patch " + std::to_string(o.step.graph.p) + " differs from the model's patch size " +
+    throw OptionError("patch", "patch " + std::to_string(o.step.graph.p) + " differs from the model's patch size " +
                                 std::to_string(model.config().patch));
   const int64_t side = (o.crop + 7) / 8;  // relu4_1 of a crop
   const Shape features{o.batch, model.config().channels(), side, side};
@@ -135,11 +138,11 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
   Adam adam(model.params().trainable(), o.adam, lr_scales);
   int64_t step = 0;
   if (resume) {
-    restore_optimizer(adam, names, *resume, "--resume checkpoint");
+    restore_optimizer(adam, names, *resume, "checkpoint");
     step = resume->state.step;
   }
-  data::BatchLoader contents(o.content_files, loader_options(o, 0), "--content");
-  data::BatchLoader styles(o.style_files, loader_options(o, 1), "--style");
+  data::BatchLoader contents(o.content_files, loader_options(o, 0), o.content_label);
+  data::BatchLoader styles(o.style_files, loader_options(o, 1), o.style_label);
   if (resume) {
     contents.seek(resume->state.content_position);
     styles.seek(resume->state.style_position);
@@ -147,7 +150,8 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
   TrainingLog log(log_path(o.out_dir), step);
   std::unique_ptr<PreviewSheet> preview;
   if (o.preview_every > 0)
-    preview = std::make_unique<PreviewSheet>(o.content_files, o.style_files, o.preview_pairs, o.crop);
+    preview = std::make_unique<PreviewSheet>(o.content_files, o.style_files, o.preview_pairs, o.crop, o.content_label,
+                                             o.style_label);
 
   TrainingResult result;
   int64_t saved_step = -1;
@@ -159,7 +163,7 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     save_checkpoint(checkpoint_file, make_checkpoint(model, adam, names, o, step, contents, styles));
     saved_step = step;
   };
-  ProgressLine progress("train", (o.steps - step) * o.batch, "img");
+  ProgressLine progress("train", (o.steps - step) * o.batch, "img", o.progress_line);
   const int64_t first_step = step;
   while (step < o.steps && !stop_requested()) {
     const auto start = std::chrono::steady_clock::now();
@@ -171,6 +175,7 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     log.append(
         {step, lr, r.loss, r.loss_content, r.loss_style, seconds, contents.skipped_files() + styles.skipped_files()});
     result.last = r;
+    if (o.on_step) o.on_step(step, r);
     if (!r.finite) {
       progress.finish();
       throw TrainingDiverged(

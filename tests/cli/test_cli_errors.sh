@@ -24,7 +24,8 @@ expect_error() {
 }
 
 expect_error "unknown command 'frobnicate'" "$GS" frobnicate
-expect_error "unknown option --colour" "$GS" verify --colour
+expect_error "unknown option --colour" "$GS-dev" verify --colour
+expect_error "unknown command 'verify'" "$GS" verify
 expect_error "no such file" "$GS" stylize --model "$TMP/none.h5" --content x --style y --out "$TMP/o.png"
 
 W=$SHARED/weights

@@ -1,5 +1,6 @@
 // The GNN stylizer end to end with real weights, stage by stage against the PyTorch reference
 // (fixtures/e2e/chicago_starry_night_256, graph parameters gnn_seed1_graph.pth).
+#include "graphstyle/error.hpp"
 #include "models/graph_stage.h"
 
 #include <doctest/doctest.h>
@@ -137,21 +138,21 @@ TEST_CASE("graph stage: impossible settings are errors naming the option") {
   const gs::Shape fc{1, 8, 10, 10}, fs{1, 8, 6, 6};
   gs::models::GraphOptions o;
   o.p = 4;
-  CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("must be odd"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("must be odd"), graphstyle::OptionError);
   o = {};
   o.k = 5;
   o.p = 5;
-  CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("--k 5 must be in 1..4"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("k 5 must be in 1..4"),
+                       graphstyle::OptionError);
   o = {};
   o.p = 7;
   CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("style image too small"),
-                       std::invalid_argument);
+                       graphstyle::OptionError);
   o = {};
   o.p = 3;
   o.kc = 64;
-  CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("--kc 64 must be in 0..63"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(gs::models::check_graph_options(o, fc, fs), doctest::Contains("kc 64 must be in 0..63"),
+                       graphstyle::OptionError);
 }
 
 TEST_CASE("graph stage: alpha mixes in Fc, or AdaIN(Fc, Fs) with mix = 1") {

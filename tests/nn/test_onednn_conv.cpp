@@ -1,6 +1,8 @@
 // oneDNN convolution kernels against a naive direct convolution (double accumulation).
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <vector>
 
@@ -196,7 +198,8 @@ TEST_CASE("onednn conv2d: primitives are cached per shape") {
   for (int i = 0; i < 3; ++i) gs::nn::conv2d_forward(x, w, b, {1, 1});
   CHECK(gs::nn::conv2d_cache_size() == after_first);
   gs::nn::conv2d_forward(x, w, b, {2, 1});  // another stride is another primitive
-  CHECK(gs::nn::conv2d_cache_size() == after_first + 1);
+  // ... unless the cache is full (512 plans, after the whole suite's shapes): then one is evicted for it.
+  CHECK(gs::nn::conv2d_cache_size() == std::min<size_t>(after_first + 1, 512));
 }
 
 TEST_CASE("onednn conv2d: shape errors name the shapes") {

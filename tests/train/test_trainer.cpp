@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "graphstyle/error.hpp"
 #include "data/test_files.h"
 #include "tensor/ops.h"
 #include "train/stop_signals.h"
@@ -166,8 +167,8 @@ TEST_CASE("trainer: options that do not fit the crops are refused before trainin
   train::TrainerOptions o = gs::test::tiny_options(f.content, f.style, f.out);
   o.step.graph.k = 5;  // 32x32 crops have 4 style patches of 3x3 at relu4_1
   gs::models::Stylizer model = gs::test::tiny_model();
-  CHECK_THROWS_WITH_AS(train::train(model, o, nullptr, gs::test::never), doctest::Contains("--k 5"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(train::train(model, o, nullptr, gs::test::never), doctest::Contains("k 5 must be in 1..4"),
+                       graphstyle::OptionError);
   CHECK_FALSE(fs::exists(f.out));
 }
 

@@ -1,4 +1,4 @@
-// graphstyle verify: runs every golden file whose op this build knows and compares forward values
+// graphstyle-dev verify: runs every golden file whose op this build knows and compares forward values
 // and gradients with PyTorch's. Files of ops not built yet are listed as skipped, never as passed.
 #include <algorithm>
 #include <cstdio>
@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "tools/args.h"
-#include "tools/fixture_case.h"
+#include "dev/fixture_case.h"
 
 namespace gs::tools {
 
@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 const char* kUsage =
-    "usage: graphstyle verify [--fixtures DIR] [--only NAME] [-v]\n"
+    "usage: graphstyle-dev verify [--fixtures DIR] [--only NAME] [-v]\n"
     "  Checks this build against the PyTorch golden files (default DIR: ../shared/fixtures).\n"
     "  --only NAME  run only files whose name contains NAME\n"
     "  -v           print every compared tensor\n";

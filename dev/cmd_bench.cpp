@@ -1,4 +1,4 @@
-// graphstyle bench: timings on this machine beside the PyTorch reference's (../shared/ref/bench.py,
+// graphstyle-dev bench: timings on this machine beside the PyTorch reference's (../shared/ref/bench.py,
 // whose results are ../shared/ref/baseline.json). Every case of bench.py runs in a child process of
 // its own (peak RSS is per process), with the same inputs, threads, warm-ups and repetitions; the
 // table gives both medians, the speed-up (PyTorch / ours) and both peak RSS. A benchmark, not a test.
@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "tools/args.h"
-#include "tools/bench_baseline.h"
-#include "tools/bench_cases.h"
-#include "tools/child_process.h"
+#include "dev/bench_baseline.h"
+#include "dev/bench_cases.h"
+#include "dev/child_process.h"
 
 namespace gs::tools {
 
@@ -30,7 +30,7 @@ int bench_train(const std::vector<std::string>& args);
 namespace {
 
 const char* kUsage =
-    "usage: graphstyle bench [all|encoder|graph|gnn|adain|conv|knn|message-passing|train] [options]\n"
+    "usage: graphstyle-dev bench [all|encoder|graph|gnn|adain|conv|knn|message-passing|train] [options]\n"
     "  all, encoder, graph, gnn, adain: the cases of ../shared/ref/bench.py (encoder_256/512,\n"
     "      graph_256/512, gnn_256/512, adain_512), each in its own process, 2 warm-ups + median,\n"
     "      beside PyTorch's numbers from the baseline (default: all)\n"
@@ -158,7 +158,7 @@ int run_cases(const std::vector<std::string>& cases, const Settings& s) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench: %s; printing our numbers only\n", e.what());
   }
-  std::printf("graphstyle bench: %s, %d threads, %d warm-ups + median of %d, load average before: %s\n",
+  std::printf("graphstyle-dev bench: %s, %d threads, %d warm-ups + median of %d, load average before: %s\n",
               cpu_model().c_str(), s.threads, s.warmup, s.reps, first_line_of("/proc/loadavg").c_str());
   std::fflush(stdout);
   std::vector<Measured> measured;

@@ -1,4 +1,4 @@
-#include "tools/bench_cases.h"
+#include "dev/bench_cases.h"
 
 #include <algorithm>
 #include <chrono>
@@ -10,9 +10,7 @@
 
 #include "data/image.h"
 #include "data/released_weights.h"
-#include "graph/message_passing.h"
-#include "graph/ncc_topk.h"
-#include "graph/scale_predictor.h"
+#include "models/graph_stage.h"
 #include "models/stylizer.h"
 #include "models/weights.h"
 #include "nn/statistics.h"
@@ -99,28 +97,12 @@ Tensor bench_image(const std::string& shared, const std::string& stem, const std
   return data::resize_image(full, size, size).unsqueeze(0);
 }
 
-// bench.py's graph(): the stage of models/graph_stage.cpp with a clock between its parts.
+// bench.py's graph(): the real stage (models/graph_stage.cpp) at MODEL.md's defaults, with a clock
+// between its parts through its phase hook.
 ag::Variable timed_graph_stage(const models::Stylizer& m, const ag::Variable& fc, const ag::Variable& fs, Phases& ph) {
   const models::GraphOptions opt;  // MODEL.md defaults
-  const nn::Module& prm = m.params();
-  const graph::EdgeList inter = graph::stack_edges(std::vector<graph::Edges>{
-      graph::inter_edges(fc.value().select(0, 0), fs.value().select(0, 0), opt.p, opt.k, opt.metric)});
-  ph.tick("inter_edges");
-  const graph::EdgeList intra =
-      graph::stack_edges(std::vector<graph::Edges>{graph::intra_edges(fc.value().select(0, 0), opt.p, opt.kc)});
-  ph.tick("intra_edges");
-  const ag::Variable S = graph::scale_map(prm, fc, m.config().s_min, m.config().s_max);
-  const ag::Variable s = graph::node_scales(S, opt.p, opt.stroke);
-  ph.tick("scales");
-  const graph::GatOutput f1 = graph::gat_inter(fc, fs, inter, s, prm.get("inter.Wc"), prm.get("inter.Ws"),
-                                               prm.get("inter.ac"), prm.get("inter.as"), opt.p, opt.aggregator);
-  ph.tick("gat_inter+fold");
-  const graph::GatOutput f2 = graph::gat_intra(f1.features, intra, prm.get("intra.Wk"), prm.get("intra.aq"),
-                                               prm.get("intra.ak"), opt.p, opt.aggregator);
-  ph.tick("gat_intra+fold");
-  const ag::Variable t = nn::adain_mix(f2.features, fs, 1.f);
-  ph.tick("adain");
-  return t;
+  return models::graph_stage(m.params(), m.config(), fc, fs, opt, nullptr, nullptr, nullptr,
+                             [&ph](const char* phase) { ph.tick(phase); });
 }
 
 // The body of one run of a case; phases are ticked inside.

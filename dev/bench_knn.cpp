@@ -1,5 +1,5 @@
 // bench_knn: times the k-NN edges of the graph stage (inter + intra) on relu4_1-like maps.
-// Not a CLI command of its own; `graphstyle bench` can call it (args: sizes, e.g. {"32", "64"}).
+// Not a CLI command of its own; `graphstyle-dev bench` can call it (args: sizes, e.g. {"32", "64"}).
 #include <omp.h>
 
 #include <algorithm>

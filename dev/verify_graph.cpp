@@ -8,7 +8,7 @@
 #include "graph/patches.h"
 #include "graph/scale_predictor.h"
 #include "models/graph_stage.h"
-#include "tools/fixture_case.h"
+#include "dev/fixture_case.h"
 
 namespace gs::tools {
 

@@ -1,4 +1,4 @@
-#include "tools/bench_baseline.h"
+#include "dev/bench_baseline.h"
 
 #include <cstdlib>
 #include <fstream>

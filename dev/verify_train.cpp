@@ -4,7 +4,7 @@
 
 #include "models/stylizer.h"
 #include "tensor/ops.h"
-#include "tools/fixture_case.h"
+#include "dev/fixture_case.h"
 #include "train/adam.h"
 #include "train/train_step.h"
 

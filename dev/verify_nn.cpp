@@ -7,7 +7,7 @@
 #include "nn/image_layers.h"
 #include "nn/losses.h"
 #include "nn/statistics.h"
-#include "tools/fixture_case.h"
+#include "dev/fixture_case.h"
 
 namespace gs::tools {
 

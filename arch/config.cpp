@@ -1,6 +1,8 @@
-#include "models/config.h"
+#include "arch/config.h"
 
 #include <stdexcept>
+
+#include "arch/network.h"
 
 namespace gs::models {
 
@@ -23,15 +25,18 @@ UpsampleMode parse_upsample_mode(const std::string& text) {
 }
 
 std::vector<std::string> encoder_conv_names(EncoderLayout layout) {
-  std::vector<std::string> names{"conv1_1", "conv1_2", "conv2_1", "conv2_2", "conv3_1",
-                                 "conv3_2", "conv3_3", "conv3_4", "conv4_1"};
-  if (layout == EncoderLayout::vgg_normalised) names.insert(names.begin(), "conv0");
+  std::vector<std::string> names;
+  for (const arch::ConvLayer& l : arch::encoder_layers())
+    if (layout == EncoderLayout::vgg_normalised || l.torchvision_index >= 0) names.push_back(l.name);
   return names;
 }
 
 const std::vector<std::string>& decoder_conv_names() {
-  static const std::vector<std::string> names{"dec4_1", "dec3_4", "dec3_3", "dec3_2", "dec3_1",
-                                              "dec2_2", "dec2_1", "dec1_2", "dec1_1"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const arch::ConvLayer& l : arch::decoder_layers()) out.push_back(l.name);
+    return out;
+  }();
   return names;
 }
 
@@ -43,13 +48,11 @@ void add_conv(ParameterShapes& out, const std::string& name, int64_t in, int64_t
 }  // namespace
 
 ParameterShapes encoder_shapes(const ModelConfig& c) {
-  const auto [w1, w2, w3, w4] = c.widths;
   ParameterShapes out;
-  if (c.encoder == EncoderLayout::vgg_normalised) add_conv(out, "encoder.conv0", 3, 3, 1);
-  const std::vector<std::pair<int64_t, int64_t>> io{{3, w1},  {w1, w1}, {w1, w2}, {w2, w2}, {w2, w3},
-                                                    {w3, w3}, {w3, w3}, {w3, w3}, {w3, w4}};
-  const std::vector<std::string> names = encoder_conv_names(EncoderLayout::torchvision);
-  for (size_t i = 0; i < names.size(); ++i) add_conv(out, "encoder." + names[i], io[i].first, io[i].second, 3);
+  for (const arch::ConvLayer& l : arch::encoder_layers())
+    if (c.encoder == EncoderLayout::vgg_normalised || l.torchvision_index >= 0)
+      add_conv(out, std::string("encoder.") + l.name, arch::channels(l.in, c.widths), arch::channels(l.out, c.widths),
+               l.kernel);
   return out;
 }
 
@@ -69,11 +72,10 @@ ParameterShapes graph_shapes(const ModelConfig& c) {
 }
 
 ParameterShapes decoder_shapes(const ModelConfig& c) {
-  const auto [w1, w2, w3, w4] = c.widths;
-  const std::vector<std::pair<int64_t, int64_t>> io{{w4, w3}, {w3, w3}, {w3, w3}, {w3, w3}, {w3, w2},
-                                                    {w2, w2}, {w2, w1}, {w1, w1}, {w1, 3}};
   ParameterShapes out;
-  for (size_t i = 0; i < io.size(); ++i) add_conv(out, "decoder." + decoder_conv_names()[i], io[i].first, io[i].second, 3);
+  for (const arch::ConvLayer& l : arch::decoder_layers())
+    add_conv(out, std::string("decoder.") + l.name, arch::channels(l.in, c.widths), arch::channels(l.out, c.widths),
+             l.kernel);
   return out;
 }
 

@@ -1,4 +1,4 @@
-#include "tools/fixture_case.h"
+#include "dev/fixture_case.h"
 
 #include <algorithm>
 #include <cmath>

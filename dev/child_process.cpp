@@ -1,4 +1,4 @@
-#include "tools/child_process.h"
+#include "dev/child_process.h"
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -14,7 +14,7 @@ ChildResult run_self(const std::vector<std::string>& args) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
   std::vector<char*> argv;
-  static char self[] = "graphstyle";
+  static char self[] = "graphstyle-dev";
   argv.push_back(self);
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

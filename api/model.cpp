@@ -1,0 +1,202 @@
+// graphstyle::Model and Context: loading, options, and stylizing through the library's inference nets.
+#include <omp.h>
+
+#include <cmath>
+#include <mutex>
+#include <string>
+#include <tuple>
+
+#include "api/convert.h"
+#include "api/model_impl.h"
+#include "autograd/variable.h"
+#include "data/hdf5_file.h"
+#include "data/model_file.h"
+#include "models/graph_stage.h"
+#include "nn/statistics.h"
+
+namespace graphstyle {
+
+namespace {
+
+// HDF5 may be built without its thread-safety switch: one load at a time.
+std::mutex g_hdf5_mutex;
+
+// The calling thread's OpenMP thread count for one call (an ICV of the calling thread only).
+class ThreadsForCall {
+ public:
+  explicit ThreadsForCall(int threads) : previous_(omp_get_max_threads()), set_(threads > 0) {
+    if (set_) omp_set_num_threads(threads);
+  }
+  ~ThreadsForCall() {
+    if (set_) omp_set_num_threads(previous_);
+  }
+
+ private:
+  int previous_;
+  bool set_;
+};
+
+void check_threads(const StylizeOptions& o) {
+  if (o.threads < 0) throw OptionError("threads", "threads " + std::to_string(o.threads) + " must be >= 0 (0 = the default)");
+}
+
+void check_fields(const StylizeOptions& o) {
+  if (!(o.alpha >= 0.f && o.alpha <= 1.f))
+    throw OptionError("alpha", "alpha " + std::to_string(o.alpha) + " must be in [0, 1]");
+  if (!(o.mix >= 0.f && o.mix <= 1.f)) throw OptionError("mix", "mix " + std::to_string(o.mix) + " must be in [0, 1]");
+  if (o.method == Method::adain) return;
+  if (o.patch < 1 || o.patch % 2 == 0) throw OptionError("patch", "patch " + std::to_string(o.patch) + " must be odd");
+  if (o.k < 1) throw OptionError("k", "k " + std::to_string(o.k) + " must be >= 1");
+  if (o.kc < 0) throw OptionError("kc", "kc " + std::to_string(o.kc) + " must be >= 0");
+  if (!(o.stroke > 0.f && std::isfinite(o.stroke)))
+    throw OptionError("stroke", "stroke " + std::to_string(o.stroke) + " must be > 0");
+}
+
+
+// relu4_1 of an image: [1,C,ceil(H/8),ceil(W/8)] (ceil-mode pools).
+gs::Shape feature_shape(const Model::Impl& m, int width, int height) {
+  return {1, m.stylizer.config().channels(), (height + 7) / 8, (width + 7) / 8};
+}
+
+void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh) {
+  check_threads(o);
+  check_fields(o);
+  if (o.method == Method::gnn)
+    gs::models::check_graph_options(detail::graph_options(o), feature_shape(m, cw, ch), feature_shape(m, sw, sh));
+}
+
+}  // namespace
+
+namespace detail {
+gs::models::GraphOptions graph_options(const StylizeOptions& o) {
+  gs::models::GraphOptions g;
+  g.p = o.patch;
+  g.k = o.k;
+  g.kc = o.kc;
+  g.stroke = o.stroke;
+  g.deformable = o.deformable;
+  g.aggregator = o.aggregator == Aggregator::gat ? gs::graph::Aggregator::gat : gs::graph::Aggregator::mean;
+  g.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
+  g.alpha = o.alpha;
+  g.mix = o.mix;
+  return g;
+}
+}  // namespace detail
+
+Context::Context() : impl_(std::make_unique<Impl>()) {}
+Context::~Context() = default;
+Context::Context(Context&&) noexcept = default;
+Context& Context::operator=(Context&&) noexcept = default;
+Context::Impl& Context::impl() { return *impl_; }
+
+Model::Model(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+const Model::Impl& Model::impl() const { return *impl_; }
+
+Model Model::load(const std::string& path) {
+  return detail::translate([&] {
+    std::lock_guard<std::mutex> lock(g_hdf5_mutex);
+    gs::data::ModelFile f = gs::data::load_model_file(path);
+    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params), f.recommended}));
+  });
+}
+
+Model Model::load_from_memory(const void* data, size_t size) {
+  return detail::translate([&] {
+    if (!data && size) throw OptionError("data", "data is null but size is " + std::to_string(size));
+    std::lock_guard<std::mutex> lock(g_hdf5_mutex);
+    const gs::data::H5File file = gs::data::H5File::open_memory(data, size, "model in memory");
+    gs::data::ModelFile f = gs::data::read_model(file);
+    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params), f.recommended}));
+  });
+}
+
+ModelInfo Model::info() const {
+  const gs::models::ModelConfig& c = impl_->stylizer.config();
+  const gs::data::RecommendedSettings& r = impl_->recommended;
+  ModelInfo info{c.patch, static_cast<int>(c.channels()), gs::models::to_string(c.encoder),
+                 gs::models::to_string(c.upsample), {}};
+  for (auto [field, set] : {std::pair{"alpha", r.alpha.has_value()}, std::pair{"k", r.k.has_value()},
+                            std::pair{"kc", r.kc.has_value()}, std::pair{"stroke", r.stroke.has_value()},
+                            std::pair{"mix", r.mix.has_value()}})
+    if (set) info.recommended.push_back(field);
+  return info;
+}
+
+StylizeOptions Model::default_options() const {
+  StylizeOptions o;
+  o.patch = impl_->stylizer.config().patch;
+  const gs::data::RecommendedSettings& r = impl_->recommended;
+  if (r.alpha) o.alpha = static_cast<float>(*r.alpha);
+  if (r.k) o.k = static_cast<int>(*r.k);
+  if (r.kc) o.kc = static_cast<int>(*r.kc);
+  if (r.stroke) o.stroke = static_cast<float>(*r.stroke);
+  if (r.mix) o.mix = static_cast<float>(*r.mix);
+  return o;
+}
+
+void Model::check(const StylizeOptions& options, int cw, int ch, int sw, int sh) const {
+  detail::translate([&] {
+    for (auto [name, w, h] : {std::tuple{"content", cw, ch}, std::tuple{"style", sw, sh}})
+      if (w < 1 || h < 1)
+        throw OptionError(name, std::string(name) + " image is empty (" + std::to_string(w) + "x" + std::to_string(h) + ")");
+    check_all(*impl_, options, cw, ch, sw, sh);
+  });
+}
+
+Image Model::stylize(Context& context, const Image& content, const Image& style, const StylizeOptions& o,
+                     Trace* trace) const {
+  return detail::translate([&] {
+    const gs::Tensor c = detail::to_tensor(content, "content"), s = detail::to_tensor(style, "style");
+    check_all(*impl_, o, content.width, content.height, style.width, style.height);
+    const ThreadsForCall threads(o.threads);
+    const gs::models::Stylizer& m = impl_->stylizer;
+    Context::Impl& ctx = context.impl();
+    if (ctx.model.lock() != impl_ || !ctx.encoder) {  // first use, or another model
+      ctx.encoder.reset();
+      ctx.decoder.reset();
+      ctx.encoder = std::make_unique<gs::models::EncoderInference>(m.params(), m.config());
+      ctx.decoder = std::make_unique<gs::models::DecoderInference>(m.params(), m.config());
+      ctx.model = impl_;
+    }
+    ctx.encoder->set_trim_heap(o.trim_heap);
+    ctx.decoder->set_trim_heap(o.trim_heap);
+    Trace::Impl* tr = trace ? &trace->impl() : nullptr;
+    if (tr) *tr = Trace::Impl{};
+    gs::ag::NoGradGuard no_grad;
+    gs::Tensor t;
+    {  // the features go before the decoder takes its buffers
+      const gs::ag::Variable fc((*ctx.encoder)(c)), fs((*ctx.encoder)(s));
+      if (o.method == Method::adain) {
+        t = gs::nn::adain_mix(fc, fs, o.alpha).value();
+      } else {
+        const gs::models::GraphOptions g = detail::graph_options(o);
+        t = gs::models::graph_stage(m.params(), m.config(), fc, fs, g, tr ? &tr->trace : nullptr).value();
+        if (tr) {
+          tr->filled = true;
+          tr->options = g;
+          tr->style = s.select(0, 0);
+          tr->geometry.p = g.p;
+          tr->geometry.content_h = content.height;
+          tr->geometry.content_w = content.width;
+          tr->geometry.fc_h = fc.size(2);
+          tr->geometry.fc_w = fc.size(3);
+          tr->geometry.fs_h = fs.size(2);
+          tr->geometry.fs_w = fs.size(3);
+        }
+      }
+    }
+    return detail::to_image(gs::models::crop_to((*ctx.decoder)(t), content.height, content.width));
+  });
+}
+
+ImageRGB8 Model::stylize(Context& context, const ImageRGB8& content, const ImageRGB8& style,
+                         const StylizeOptions& options, Trace* trace) const {
+  return to_rgb8(stylize(context, to_float(content), to_float(style), options, trace));
+}
+
+Image Model::stylize(const Image& content, const Image& style, const StylizeOptions& options) const {
+  Context context;
+  return stylize(context, content, style, options);
+}
+
+}  // namespace graphstyle

@@ -1,0 +1,39 @@
+// The insides of the API's Model, Context and Trace (shared by api/*.cpp).
+#pragma once
+#include <memory>
+#include <optional>
+
+#include "graphstyle/model.hpp"
+#include "graphstyle/trace.hpp"
+#include "data/model_file.h"
+#include "models/graph_inspect.h"
+#include "models/inference.h"
+#include "models/stylizer.h"
+
+namespace graphstyle {
+
+struct Model::Impl {
+  gs::models::Stylizer stylizer;
+  gs::data::RecommendedSettings recommended;
+};
+
+struct Context::Impl {
+  // The inference nets of the model last used with this context (weights laid out for oneDNN).
+  std::weak_ptr<const Model::Impl> model;
+  std::unique_ptr<gs::models::EncoderInference> encoder;
+  std::unique_ptr<gs::models::DecoderInference> decoder;
+};
+
+struct Trace::Impl {
+  bool filled = false;
+  gs::models::GraphTrace trace;
+  gs::models::GraphGeometry geometry;
+  gs::models::GraphOptions options;
+  gs::Tensor style;  // [3,Hs,Ws] as fed to the encoder
+};
+
+namespace detail {
+gs::models::GraphOptions graph_options(const StylizeOptions& options);
+}
+
+}  // namespace graphstyle

@@ -1,0 +1,78 @@
+// A loaded model, and the per-thread context that stylizes with it.
+//
+// Threads: a Model is immutable once loaded; any number of threads may stylize with one Model at
+// once (copies of a Model share it). Each thread needs its own Context: it holds the call's scratch
+// (the weights laid out for the convolution kernels, kept between calls) and must not be used by
+// two threads at the same time. The convolutions of concurrent calls take turns (each already uses
+// every core it is given); the graph stages run side by side.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graphstyle/image.hpp"
+#include "graphstyle/options.hpp"
+#include "graphstyle/trace.hpp"
+
+namespace graphstyle {
+
+struct ModelInfo {
+  int patch = 5;                  // the patch size the model was trained with
+  int channels = 512;             // relu4_1 channels
+  std::string encoder_layout;     // "vgg_normalised" or "torchvision"
+  std::string upsample;           // the decoder's: "nearest" or "bilinear"
+  // The StylizeOptions fields the model file recommends values for (default_options() has them):
+  // some of alpha, k, kc, stroke, mix; none for a file of untrained parameters.
+  std::vector<std::string> recommended;
+};
+
+class Model;
+
+class Context {
+ public:
+  Context();
+  ~Context();
+  Context(Context&&) noexcept;
+  Context& operator=(Context&&) noexcept;
+
+  struct Impl;
+  Impl& impl();  // for the library's own use
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+class Model {
+ public:
+  // A model file (`graphstyle convert`, or `graphstyle train`'s model.h5 or checkpoint.h5).
+  static Model load(const std::string& path);
+  // The same bytes already in memory (copied; the buffer may be freed afterwards).
+  static Model load_from_memory(const void* data, size_t size);
+
+  ModelInfo info() const;
+  StylizeOptions default_options() const;  // the defaults, the model's patch size and recommended settings
+
+  // Any sizes (large images run in strips automatically); the output has the content's size.
+  // Throws OptionError for an option out of range, naming the field.
+  Image stylize(Context& context, const Image& content, const Image& style, const StylizeOptions& options,
+                Trace* trace = nullptr) const;
+  ImageRGB8 stylize(Context& context, const ImageRGB8& content, const ImageRGB8& style,
+                    const StylizeOptions& options, Trace* trace = nullptr) const;
+  // With a Context of its own (its weights are laid out anew on every call).
+  Image stylize(const Image& content, const Image& style, const StylizeOptions& options) const;
+
+  // Throws what stylize would throw for these options and image sizes, without running anything.
+  void check(const StylizeOptions& options, int content_width, int content_height, int style_width,
+             int style_height) const;
+
+  struct Impl;
+  const Impl& impl() const;  // for the library's own use
+
+ private:
+  friend class Trainer;
+  explicit Model(std::shared_ptr<const Impl> impl);
+  std::shared_ptr<const Impl> impl_;
+};
+
+}  // namespace graphstyle

@@ -1,0 +1,34 @@
+// How to stylize: the method and the GNN's controls (MODEL.md 2 and 6), plus the call's resources.
+// Start from Model::default_options(): its patch size is the model's, and a trained model file's
+// recommended settings (alpha, k, kc, stroke, mix) replace the defaults below.
+#pragma once
+
+namespace graphstyle {
+
+enum class Method { gnn, adain };
+enum class Aggregator { gat, mean };  // attention over the neighbours, or their plain mean
+enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
+
+struct StylizeOptions {
+  Method method = Method::gnn;
+  float alpha = 1.f;          // stylization strength in [0, 1]: t = alpha t + (1 - alpha) mix
+  // The (1 - alpha) share is (1 - mix) Fc + mix AdaIN(Fc, Fs), mix in [0, 1]: 0 is MODEL.md's (the
+  // content features); AdaIN(Fc, Fs) keeps the content's layout with the style's channel statistics.
+  float mix = 0.f;
+  int k = 5;                  // style neighbours per content patch, >= 1 and at most the style patches
+  int kc = 5;                 // content neighbours per content patch; 0 switches the intra-domain stage off
+  int patch = 5;              // patch size at relu4_1, odd
+  float stroke = 1.f;         // multiplies every deformable scale, > 0
+  bool deformable = true;     // deformable patch sampling (false: every scale is 1)
+  Aggregator aggregator = Aggregator::gat;
+  Metric metric = Metric::ncc;
+
+  // Threads for this call's parallel loops and oneDNN kernels; 0 = the calling thread's OpenMP
+  // default (OMP_NUM_THREADS or the cores). Set for the call only, on the calling thread.
+  int threads = 0;
+  // Give the heap's free memory back to the system (malloc_trim) before the big buffers of a large
+  // image (one run in strips) are taken. Affects the whole process's heap, hence opt-in.
+  bool trim_heap = false;
+};
+
+}  // namespace graphstyle
