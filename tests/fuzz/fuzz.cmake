@@ -8,7 +8,7 @@ endif()
 set(FUZZ_SANITIZE -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1)
 set(PARSER_SOURCES
     data/pickle_reader.cpp data/pth_file.cpp data/zip_reader.cpp data/hdf5_file.cpp data/model_file.cpp
-    data/atomic_file.cpp data/image.cpp data/image_decode.cpp train/checkpoint.cpp models/config.cpp
+    data/atomic_file.cpp data/image.cpp data/image_decode.cpp train/checkpoint.cpp arch/config.cpp arch/network.cpp
     tensor/tensor.cpp tensor/allocator.cpp tensor/elementwise.cpp tensor/indexing.cpp tensor/reduce.cpp)
 list(TRANSFORM PARSER_SOURCES PREPEND ${CMAKE_SOURCE_DIR}/)
 add_library(graphstyle_parsers STATIC ${PARSER_SOURCES})
