@@ -43,11 +43,11 @@ int run_pack(const std::vector<std::string>& argv) {
   data::TrainedWeights w;
   w.config = model.config;
   w.recommended = model.recommended;
-  if (auto v = args.value("--alpha")) w.recommended.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
-  if (auto v = args.value("--stroke")) w.recommended.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
-  if (auto v = args.value("--k")) w.recommended.k = args.get_int("--k", 5, 1, 64);
-  if (auto v = args.value("--kc")) w.recommended.kc = args.get_int("--kc", 5, 0, 64);
-  if (auto v = args.value("--mix")) w.recommended.mix = parse_mix(*v);
+  if (args.value("--alpha")) w.recommended.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
+  if (args.value("--stroke")) w.recommended.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
+  if (args.value("--k")) w.recommended.k = args.get_int("--k", 5, 1, 64);
+  if (args.value("--kc")) w.recommended.kc = args.get_int("--kc", 5, 0, 64);
+  if (auto mix = args.value("--mix")) w.recommended.mix = parse_mix(*mix);
   w.provenance = args.get("--provenance", "");
   args.finish();
   for (const auto& [name, t] : model.params)
