@@ -105,6 +105,13 @@ struct Service::Impl {
       res.set_content(nlohmann::json{{"status", "ok"}, {"version", graphstyle::version()}}.dump() + "\n", "application/json");
       metrics.record("/healthz", 200, 0);
     });
+    http.Get("/v1/options", [this](const httplib::Request&, httplib::Response& res) {
+      const graphstyle::StylizeOptions o = model.default_options();
+      const nlohmann::json j = {{"alpha", o.alpha}, {"mix", o.mix},       {"k", o.k},
+                                {"kc", o.kc},       {"patch", o.patch},   {"stroke", o.stroke},
+                                {"size", "512"},    {"recommended", model.info().recommended}};
+      res.set_content(j.dump() + "\n", "application/json");
+    });
     http.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(metrics.prometheus(gauges()), "text/plain; version=0.0.4");
     });

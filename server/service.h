@@ -1,7 +1,8 @@
 // graphstyle serve: the HTTP service over one loaded model (routes in service.cpp).
 //   POST /v1/stylize  multipart form (server/form.h) -> the image
 //   POST /v1/graph    the same -> the graph as JSON (server/graph_json.h)
-//   GET  /healthz, GET /metrics (Prometheus text), GET / (the explorer page)
+//   GET  /healthz, GET /metrics (Prometheus text), GET / (the explorer page),
+//   GET  /v1/options (the model's default options, for the page's controls)
 // Requests wait in a bounded queue for N workers (server/work_queue.h); a full queue answers 503
 // with Retry-After. Errors are 4xx with a one-line JSON body {"error": ..., "field": ...}.
 #pragma once
