@@ -49,9 +49,10 @@ std::string choice(const std::string& field, const std::string& text, const std:
   bad(field, field + " '" + text + "': expected one of " + list);
 }
 
-void check_size_form(const std::string& field, const std::string& text) {
+const std::string& checked_size(const std::string& field, const std::string& text) {
   try {
     graphstyle::sized(512, 512, text, field);
+    return text;
   } catch (const graphstyle::Error& e) {
     bad(field, e.what());
   }
@@ -83,9 +84,9 @@ StylizeRequest parse_stylize_form(const std::vector<Part>& parts, const graphsty
   }
   const std::string method = text("method") ? choice("method", *text("method"), {"gnn", "adain"}) : "gnn";
   if (graph && method != "gnn") bad("method", "method " + method + ": the graph exists for method gnn only");
-  if (const std::string* s = text("size")) check_size_form("size", *s), r.size = *s;
+  if (const std::string* s = text("size")) r.size = checked_size("size", *s);
   r.style_size = r.size;
-  if (const std::string* s = text("style_size")) check_size_form("style_size", *s), r.style_size = *s;
+  if (const std::string* s = text("style_size")) r.style_size = checked_size("style_size", *s);
   if (const std::string* s = text("format")) r.format = choice("format", *s, {"png", "jpg", "jpeg"});
   if (const std::string* s = text("quality")) r.quality = integer("quality", *s, 1, 100);
 

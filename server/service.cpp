@@ -34,7 +34,7 @@ struct Service::Impl {
         cache(options.cache_bytes), queue(options.workers, options.queue) {}
 
   Gauges gauges() const {
-    return Gauges{queue.waiting(), options.queue,  queue.workers(), queue.workers(),
+    return Gauges{queue.waiting(), options.queue,      queue.busy(),  queue.workers(),
                   cache.entries(), cache.used_bytes(), cache.hits(), cache.misses()};
   }
 
