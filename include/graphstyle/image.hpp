@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 struct Image {
@@ -42,3 +44,4 @@ void save_image(const std::string& path, const Image& image, int jpeg_quality = 
 Image resize(const Image& image, int width, int height);
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END
