@@ -24,6 +24,12 @@ struct Context::Impl {
   std::unique_ptr<gs::models::DecoderInference> decoder;
 };
 
+struct StyleFeatures::Impl {
+  std::weak_ptr<const Model::Impl> model;  // the model that encoded them
+  gs::Tensor image;     // [1,3,H,W] as fed to the encoder
+  gs::Tensor features;  // relu4_1: [1,C,ceil(H/8),ceil(W/8)]
+};
+
 struct Trace::Impl {
   bool filled = false;
   gs::models::GraphTrace trace;

@@ -31,6 +31,25 @@ struct ModelInfo {
 
 class Model;
 
+// A style image encoded once (Model::encode_style), for stylizing many contents with it: a service
+// keeps the popular styles' features instead of encoding them on every call. Immutable and shared
+// by copies; any number of threads may use one at once.
+class StyleFeatures {
+ public:
+  StyleFeatures();
+  bool empty() const;
+  int width() const;   // the style image's
+  int height() const;
+  size_t bytes() const;  // memory held (the features and the image), for a cache's budget
+
+  struct Impl;
+  const Impl& impl() const;  // for the library's own use
+  explicit StyleFeatures(std::shared_ptr<const Impl> impl);
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
+
 class Context {
  public:
   Context();
@@ -61,6 +80,10 @@ class Model {
                 Trace* trace = nullptr) const;
   ImageRGB8 stylize(Context& context, const ImageRGB8& content, const ImageRGB8& style,
                     const StylizeOptions& options, Trace* trace = nullptr) const;
+  // The style's encoder features, for the overload below; the same result as passing the image.
+  StyleFeatures encode_style(Context& context, const Image& style, const StylizeOptions& options) const;
+  Image stylize(Context& context, const Image& content, const StyleFeatures& style, const StylizeOptions& options,
+                Trace* trace = nullptr) const;
   // With a Context of its own (its weights are laid out anew on every call).
   Image stylize(const Image& content, const Image& style, const StylizeOptions& options) const;
 
