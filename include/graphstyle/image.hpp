@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 struct Image {
@@ -57,3 +59,4 @@ ImageSize sized(int width, int height, const std::string& size, const std::strin
 Image resize(const Image& image, int width, int height);
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

@@ -14,7 +14,9 @@
 #include "graphstyle/image.hpp"
 #include "graphstyle/options.hpp"
 #include "graphstyle/trace.hpp"
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 struct ModelInfo {
@@ -99,3 +101,4 @@ class Model {
 };
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

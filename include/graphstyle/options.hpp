@@ -2,7 +2,9 @@
 // Start from Model::default_options(): its patch size is the model's, and a trained model file's
 // recommended settings (alpha, k, kc, stroke, mix) replace the defaults below.
 #pragma once
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 enum class Method { gnn, adain };
@@ -32,3 +34,4 @@ struct StylizeOptions {
 };
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

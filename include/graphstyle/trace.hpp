@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "graphstyle/image.hpp"
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 struct ExplainImages {  // each the size of the content image
@@ -71,3 +73,4 @@ class Trace {
 };
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END
