@@ -12,6 +12,7 @@
 5. --timeout: a request past its time limit gets 503. SIGTERM: the request in flight is answered, exit 0.
 Python's standard library only.
 """
+import atexit
 import concurrent.futures
 import json
 import os
@@ -59,10 +60,21 @@ def multipart(fields):
     return b"".join(out), f"multipart/form-data; boundary={boundary}"
 
 
+RUNNING = []  # servers to kill if this script dies before stopping them
+
+
+@atexit.register
+def kill_left_over():
+    for proc in RUNNING:
+        if proc.poll() is None:
+            proc.kill()
+
+
 class Server:
     def __init__(self, model, *args):
         self.proc = subprocess.Popen([GS, "serve", "--model", model, "--port", "0", *args], env=ENV,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        RUNNING.append(self.proc)
         line = self.proc.stdout.readline()
         if "listening on http://127.0.0.1:" not in line:
             self.proc.kill()
