@@ -1,5 +1,6 @@
 // Reductions and softmax: forward and backward together.
 #include "autograd/ops.h"
+#include "autograd/profiler.h"
 
 namespace gs::ag {
 
@@ -23,23 +24,26 @@ Tensor expand_grad(const Tensor& g, const Shape& in_shape, const std::vector<int
 }  // namespace
 
 Variable sum(const Variable& a, const std::vector<int64_t>& dims, bool keepdim) {
-  return Variable::make_output(gs::sum(a.value(), dims, keepdim), {a},
+  ForwardTimer timer(Op::sum);
+  return Variable::make_output(Op::sum, gs::sum(a.value(), dims, keepdim), {a},
                                [dims](std::vector<Variable>& in, const Tensor& g) {
                                  in[0].add_grad(expand_grad(g, in[0].shape(), dims, 1.f));
                                });
 }
 
 Variable mean(const Variable& a, const std::vector<int64_t>& dims, bool keepdim) {
+  ForwardTimer timer(Op::mean);
   const int64_t n = a.numel() / std::max<int64_t>(1, shape_numel(kept_shape(a.shape(), dims)));
-  return Variable::make_output(gs::mean(a.value(), dims, keepdim), {a},
+  return Variable::make_output(Op::mean, gs::mean(a.value(), dims, keepdim), {a},
                                [dims, n](std::vector<Variable>& in, const Tensor& g) {
                                  in[0].add_grad(expand_grad(g, in[0].shape(), dims, 1.f / static_cast<float>(n)));
                                });
 }
 
 Variable softmax(const Variable& a, int64_t dim) {
+  ForwardTimer timer(Op::softmax);
   Tensor y = gs::softmax(a.value(), dim);
-  return Variable::make_output(y, {a}, [y, dim](std::vector<Variable>& in, const Tensor& g) {
+  return Variable::make_output(Op::softmax, y, {a}, [y, dim](std::vector<Variable>& in, const Tensor& g) {
     // dx = y * (g - sum(g * y) along dim)
     Tensor gy = gs::mul(g, y);
     in[0].add_grad(gs::mul(y, gs::sub(g, gs::sum(gy, {dim}, true))));

@@ -1,8 +1,10 @@
 #include "autograd/variable.h"
 
+#include <chrono>
 #include <stdexcept>
 #include <unordered_set>
 
+#include "autograd/profiler.h"
 #include "tensor/ops.h"
 
 namespace gs::ag {
@@ -39,12 +41,13 @@ void Variable::add_grad(const Tensor& g) {
   }
 }
 
-Variable Variable::make_output(Tensor value, std::vector<Variable> inputs, BackwardFn backward) {
+Variable Variable::make_output(Op op, Tensor value, std::vector<Variable> inputs, BackwardFn backward) {
   bool needs = false;
   if (g_grad_enabled)
     for (const Variable& v : inputs) needs = needs || (v.defined() && v.requires_grad());
   Variable out(std::move(value), needs);
   if (needs) {
+    out.impl_->op = op;
     out.impl_->inputs = std::move(inputs);
     out.impl_->backward = std::move(backward);
   }
@@ -92,7 +95,12 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& see
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     Impl* node = it->get();
     if (node->backward && node->grad.defined()) {
+      Profile* profile = active_profile();
+      const auto start = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
       node->backward(node->inputs, node->grad);
+      if (profile)
+        profile->ops[static_cast<size_t>(node->op)].backward_s +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       // Like PyTorch without retain_graph: an interior node's gradient and saved tensors are released
       // as soon as they are used, so training memory shrinks during the backward pass. Leaves keep
       // their gradients for the optimiser.

@@ -1,6 +1,6 @@
 // Variable: a tensor that remembers how it was computed, for reverse-mode differentiation.
 //
-// An op makes its output with make_output(value, {inputs...}, backward): the backward lambda gets
+// An op makes its output with make_output(Op::name, value, {inputs...}, backward): the backward lambda gets
 // the op's inputs and the gradient of the output and adds into inputs[i] only the gradients of the
 // inputs that require them (flashlight's style: forward and backward of an op sit together).
 // backward() walks the graph once, in reverse topological order, so a variable used twice gets the
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/op_table.h"
 #include "tensor/tensor.h"
 
 namespace gs::ag {
@@ -47,7 +48,15 @@ class Variable {
   bool same_as(const Variable& other) const { return impl_ == other.impl_; }
 
   // Used by ops: inputs and backward are recorded only when grad mode is on and an input needs them.
-  static Variable make_output(Tensor value, std::vector<Variable> inputs, BackwardFn backward);
+  // `op` is the op's row in autograd/op_table.h (its name in the drawn graph, autograd/to_dot.h).
+  static Variable make_output(Op op, Tensor value, std::vector<Variable> inputs, BackwardFn backward);
+
+  // The recorded graph, read-only (for to_dot): the op that made this variable (meaningful only when
+  // inputs() is not empty), and its inputs (empty for a leaf, an unrecorded result, or once
+  // backward() has released them).
+  Op op() const { return impl_->op; }
+  const std::vector<Variable>& inputs() const { return impl_->inputs; }
+  const void* id() const { return impl_.get(); }
 
  private:
   friend void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& seeds);
@@ -55,6 +64,7 @@ class Variable {
     Tensor value;
     Tensor grad;
     bool requires_grad = false;
+    Op op = Op::count;
     std::vector<Variable> inputs;
     BackwardFn backward;
   };

@@ -5,18 +5,20 @@
 #include "autograd/ops.h"
 #include "graph/deform_sample.h"
 #include "graph/patches.h"
+#include "autograd/profiler.h"
 
 namespace gs::graph {
 
 namespace {
 // f: [N,C,H,W], v: [1,C] -> [N,1,H,W] = sum_c v[c] f[:,c]: one [1,C] x [C,HW] product per image.
 ag::Variable channel_dot(const ag::Variable& f, const ag::Variable& v) {
+  ag::ForwardTimer timer(ag::Op::channel_dot);
   const int64_t N = f.size(0), C = f.size(1), H = f.size(2), W = f.size(3);
   const Tensor x = f.value().contiguous();
   Tensor out = Tensor::empty({N, 1, H, W});
   for (int64_t n = 0; n < N; ++n)
     out.select(0, n).view({1, H * W}).copy_from(gs::matmul(v.value(), x.select(0, n).view({C, H * W})));
-  return ag::Variable::make_output(out, {f, v}, [N, C, H, W](std::vector<ag::Variable>& in, const Tensor& g_any) {
+  return ag::Variable::make_output(ag::Op::channel_dot, out, {f, v}, [N, C, H, W](std::vector<ag::Variable>& in, const Tensor& g_any) {
     const Tensor g = g_any.contiguous();
     const Tensor x = in[0].value().contiguous();
     if (in[0].requires_grad()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include "autograd/profiler.h"
 
 namespace gs::graph {
 
@@ -59,6 +60,7 @@ SampleGrid sample_grid(const EdgeList& edges, const float* s, const PatchGrid& s
 
 // fs: [N,C,H,W], s: [N,Nc] -> M: [N,Nc,k,C,p,p]
 ag::Variable deform_sample(const ag::Variable& fs, const EdgeList& edges, const ag::Variable& s, int64_t p) {
+  ag::ForwardTimer timer(ag::Op::deform_sample);
   if (fs.dim() != 4) throw std::invalid_argument("deform_sample: fs must be [N,C,H,W], got " + shape_str(fs.shape()));
   const int64_t N = fs.size(0), C = fs.size(1), H = fs.size(2), W = fs.size(3);
   const PatchGrid source = patch_grid(H, W, p, "deform_sample: fs " + shape_str(fs.shape()));
@@ -92,7 +94,7 @@ ag::Variable deform_sample(const ag::Variable& fs, const EdgeList& edges, const 
     }
   }
 
-  return ag::Variable::make_output(M, {fs, s}, [grid, E, per_image, k = edges.k, C, H, W, p, pp](
+  return ag::Variable::make_output(ag::Op::deform_sample, M, {fs, s}, [grid, E, per_image, k = edges.k, C, H, W, p, pp](
                                                    std::vector<ag::Variable>& in, const Tensor& g_any) {
     const Tensor g = g_any.contiguous();
     const Tensor f = in[0].value().contiguous();

@@ -9,6 +9,7 @@
 #include "graph/channel_blocks.h"
 #include "graph/deform_sample.h"
 #include "graph/patches.h"
+#include "autograd/profiler.h"
 
 namespace gs::graph {
 
@@ -192,11 +193,12 @@ void fold_backward(const ChannelBlocks& src, const ChannelBlocks& gd, const Fold
 
 // The autograd op shared by aggregate_fold and gather_fold: inputs {src, alpha, s (may be undefined)}.
 ag::Variable fused_fold(const ag::Variable& src, const ag::Variable& alpha, const ag::Variable& s, FoldPlan plan) {
+  ag::ForwardTimer timer(ag::Op::fused_fold);
   const Tensor a = alpha.value().contiguous();
   const ChannelBlocks out = fold_forward(to_blocks(src.value()), plan, a.data());
   std::vector<ag::Variable> inputs{src, alpha};
   if (s.defined()) inputs.push_back(s);
-  return ag::Variable::make_output(from_blocks(out), inputs, [plan](std::vector<ag::Variable>& in, const Tensor& g) {
+  return ag::Variable::make_output(ag::Op::fused_fold, from_blocks(out), inputs, [plan](std::vector<ag::Variable>& in, const Tensor& g) {
     const bool need_src = in[0].requires_grad(), need_alpha = in[1].requires_grad();
     const bool need_s = in.size() > 2 && in[2].requires_grad();
     if (!need_src && !need_alpha && !need_s) return;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "tensor/ops.h"
+#include "autograd/profiler.h"
 
 namespace gs::graph {
 
@@ -81,24 +82,27 @@ Tensor fold_sum(const Tensor& cols_any, int64_t height, int64_t width, int64_t p
 }
 
 ag::Variable unfold(const ag::Variable& x, int64_t p) {
+  ag::ForwardTimer timer(ag::Op::unfold);
   const int64_t H = x.size(2), W = x.size(3);
-  return ag::Variable::make_output(unfold_columns(x.value(), p), {x},
+  return ag::Variable::make_output(ag::Op::unfold, unfold_columns(x.value(), p), {x},
                                    [H, W, p](std::vector<ag::Variable>& in, const Tensor& g) {
                                      in[0].add_grad(fold_sum(g, H, W, p));
                                    });
 }
 
 ag::Variable fold_average(const ag::Variable& cols, int64_t height, int64_t width, int64_t p) {
+  ag::ForwardTimer timer(ag::Op::fold_average);
   const Tensor count = coverage_map(patch_grid(height, width, p, "fold_average"));
   Tensor out = fold_sum(cols.value(), height, width, p);
   out = gs::div(out, count);
-  return ag::Variable::make_output(out, {cols}, [count, p](std::vector<ag::Variable>& in, const Tensor& g) {
+  return ag::Variable::make_output(ag::Op::fold_average, out, {cols}, [count, p](std::vector<ag::Variable>& in, const Tensor& g) {
     in[0].add_grad(unfold_columns(gs::div(g, count), p));
   });
 }
 
 // [N,1,H,W] -> [N, L]
 ag::Variable patch_mean(const ag::Variable& map, int64_t p) {
+  ag::ForwardTimer timer(ag::Op::patch_mean);
   check_map(map.value(), "patch_mean");
   if (map.size(1) != 1) throw std::invalid_argument("patch_mean needs a one-channel map [N,1,H,W], got " + shape_str(map.shape()));
   const int64_t N = map.size(0), H = map.size(2), W = map.size(3);
@@ -115,7 +119,7 @@ ag::Variable patch_mean(const ag::Variable& map, int64_t p) {
           for (int64_t v = 0; v < p; ++v) sum += window[u * W + v];
         out.data()[n * g.nodes() + oy * g.cols + ox] = static_cast<float>(sum) * inv_area;
       }
-  return ag::Variable::make_output(out, {map}, [g, N, inv_area](std::vector<ag::Variable>& in, const Tensor& g_any) {
+  return ag::Variable::make_output(ag::Op::patch_mean, out, {map}, [g, N, inv_area](std::vector<ag::Variable>& in, const Tensor& g_any) {
     const Tensor gout = g_any.contiguous();
     Tensor dmap = Tensor::zeros({N, 1, g.height, g.width});
     for (int64_t n = 0; n < N; ++n)

@@ -6,6 +6,7 @@
 #include "autograd/ops.h"
 #include "graph/patches.h"
 #include "nn/conv2d.h"
+#include "autograd/profiler.h"
 
 namespace gs::graph {
 
@@ -17,6 +18,7 @@ ag::Variable scale_map(const nn::Module& params, const ag::Variable& fc, float s
 
 // S: [N,1,H,W] -> [N,Nc]
 ag::Variable node_scales(const ag::Variable& S, int64_t p, float stroke) {
+  ag::ForwardTimer timer(ag::Op::node_scales);
   if (S.dim() != 4 || S.size(1) != 1) throw std::invalid_argument("node_scales: S must be [N,1,H,W], got " + shape_str(S.shape()));
   if (!(stroke > 0.f)) throw std::invalid_argument("stroke must be > 0, got " + std::to_string(stroke));
   const PatchGrid grid = patch_grid(S.size(2), S.size(3), p, "node_scales");
@@ -31,7 +33,7 @@ ag::Variable node_scales(const ag::Variable& S, int64_t p, float stroke) {
         const float v = stroke * in.data()[(n * H + oy + r) * W + ox + r];
         s.data()[n * Nc + oy * gw + ox] = std::clamp(v, kStrokeMin, kStrokeMax);
       }
-  return ag::Variable::make_output(s, {S}, [=](std::vector<ag::Variable>& inputs, const Tensor& g) {
+  return ag::Variable::make_output(ag::Op::node_scales, s, {S}, [=](std::vector<ag::Variable>& inputs, const Tensor& g) {
     const Tensor x = inputs[0].value().contiguous();
     const Tensor gc = g.contiguous();
     Tensor gS = Tensor::zeros(inputs[0].shape());

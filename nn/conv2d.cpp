@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "autograd/profiler.h"
 #include "nn/image_layers.h"
 
 namespace gs::nn {
@@ -27,6 +28,11 @@ Tensor relu_backward(const Tensor& g_in, const Tensor& y) {
 // The shared body of conv2d and conv2d_relu.
 ag::Variable conv2d_op(const ag::Variable& x, const ag::Variable& w, const ag::Variable& bias, Conv2dParams p,
                        bool relu) {
+  const ag::Op op = relu ? ag::Op::conv2d_relu : ag::Op::conv2d;
+  // 2 flops per multiply-add of the forward; each of the two backward products costs as much.
+  const Shape y_shape = conv2d_out_shape(x.shape(), w.shape(), bias.defined() ? bias.shape() : Shape{}, p, "conv2d");
+  const double flops = 2.0 * shape_numel(y_shape) * (w.numel() / w.size(0));
+  ag::ForwardTimer timer(op, flops);
   const bool has_bias = bias.defined();
   Tensor b = has_bias ? bias.value() : Tensor();
   // forward_inference may drop what the backward would need, so pick it only when nothing will ask.
@@ -34,7 +40,9 @@ ag::Variable conv2d_op(const ag::Variable& x, const ag::Variable& w, const ag::V
   Tensor y = conv2d_forward(x.value(), w.value(), b, p, training ? ConvPass::training : ConvPass::inference, relu);
   Tensor y_for_mask = relu ? y : Tensor();
   // The graph keeps the inputs (in[]), so the backward reads x and w from there.
-  auto backward = [y_for_mask, p, relu](std::vector<ag::Variable>& in, const Tensor& g) {
+  auto backward = [y_for_mask, p, relu, op, flops](std::vector<ag::Variable>& in, const Tensor& g) {
+    if (ag::Profile* profile = ag::active_profile())
+      profile->ops[static_cast<size_t>(op)].flops += flops * (in[0].requires_grad() + (in[1].requires_grad() || wants_grad(in[2])));
     const Tensor& xv = in[0].value();
     const Tensor& wv = in[1].value();
     Tensor gz = relu ? relu_backward(g, y_for_mask) : g;
@@ -46,7 +54,7 @@ ag::Variable conv2d_op(const ag::Variable& x, const ag::Variable& w, const ag::V
       if (want_b) in[2].add_grad(gw.bias);
     }
   };
-  return ag::Variable::make_output(y, {x, w, bias}, backward);
+  return ag::Variable::make_output(op, y, {x, w, bias}, backward);
 }
 
 void check_3x3(const ag::Variable& w, const char* what) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nn/layer_indexing.h"
+#include "autograd/profiler.h"
 
 namespace gs::nn {
 
@@ -249,30 +250,33 @@ Tensor upsample_bilinear_backward(const Tensor& g_in, const Shape& x_shape) {
 }  // namespace
 
 ag::Variable reflection_pad2d(const ag::Variable& x, int pad) {
+  ag::ForwardTimer timer(ag::Op::reflection_pad2d);
   if (x.dim() != 4 || pad < 0 || pad >= x.size(2) || pad >= x.size(3))
     throw std::invalid_argument("reflection_pad2d: x " + shape_str(x.shape()) + " cannot be reflect-padded by " +
                                 std::to_string(pad) + " (needs [N,C,H,W] with 0 <= pad < H and pad < W)");
   Shape x_shape = x.shape();
-  return ag::Variable::make_output(reflection_pad_forward(x.value(), pad), {x},
+  return ag::Variable::make_output(ag::Op::reflection_pad2d, reflection_pad_forward(x.value(), pad), {x},
                                    [x_shape, pad](std::vector<ag::Variable>& in, const Tensor& g) {
                                      in[0].add_grad(reflection_pad_backward(g, x_shape, pad));
                                    });
 }
 
 ag::Variable max_pool2x2_ceil(const ag::Variable& x) {
-  return ag::Variable::make_output(
+  ag::ForwardTimer timer(ag::Op::max_pool2x2_ceil);
+  return ag::Variable::make_output(ag::Op::max_pool2x2_ceil,
       max_pool_forward(x.value()), {x},
       [](std::vector<ag::Variable>& in, const Tensor& g) { in[0].add_grad(max_pool_backward(g, in[0].value())); });
 }
 
 ag::Variable upsample2x(const ag::Variable& x, Upsample mode) {
   Shape x_shape = x.shape();
+  ag::ForwardTimer timer(mode == Upsample::nearest ? ag::Op::upsample_nearest2x : ag::Op::upsample_bilinear2x);
   if (mode == Upsample::nearest)
-    return ag::Variable::make_output(upsample_nearest_forward(x.value()), {x},
+    return ag::Variable::make_output(ag::Op::upsample_nearest2x, upsample_nearest_forward(x.value()), {x},
                                      [x_shape](std::vector<ag::Variable>& in, const Tensor& g) {
                                        in[0].add_grad(upsample_nearest_backward(g, x_shape));
                                      });
-  return ag::Variable::make_output(upsample_bilinear_forward(x.value()), {x},
+  return ag::Variable::make_output(ag::Op::upsample_bilinear2x, upsample_bilinear_forward(x.value()), {x},
                                    [x_shape](std::vector<ag::Variable>& in, const Tensor& g) {
                                      in[0].add_grad(upsample_bilinear_backward(g, x_shape));
                                    });
