@@ -55,7 +55,12 @@ std::string Profile::table() const {
     out += "\n";
   }
   std::snprintf(line, sizeof line, "%-20s %6s %11s %12s %9.2f\n", "all", "", "", "", 1e3 * total);
-  return out + line;
+  out += line;
+  for (const auto& [kernel, runs] : kernels) {
+    std::snprintf(line, sizeof line, "oneDNN %-48s %6lld runs\n", kernel.c_str(), static_cast<long long>(runs));
+    out += line;
+  }
+  return out;
 }
 
 }  // namespace gs::ag

@@ -8,6 +8,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "autograd/op_table.h"
@@ -22,9 +23,12 @@ struct OpStats {
 
 struct Profile {
   std::array<OpStats, static_cast<size_t>(Op::count)> ops{};
+  // oneDNN convolution runs by "kind implementation" (the implementation name is impl_info_str(),
+  // what ONEDNN_VERBOSE=1 prints for the primitive), e.g. "forward_training brgconv:avx512_core".
+  std::map<std::string, int64_t> kernels;
   double total_s() const;
   // One line per op kind that ran, the slowest first: calls, forward, backward, total ms, share of
-  // the profiled time, GFLOP/s where flops are known.
+  // the profiled time, GFLOP/s where flops are known; then the oneDNN kernels that ran.
   std::string table() const;
 };
 

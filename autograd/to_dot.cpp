@@ -44,7 +44,8 @@ std::string to_dot(const Variable& root, const std::vector<std::pair<std::string
   }
 
   std::ostringstream dot;
-  dot << "digraph autograd {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n";
+  dot << "digraph autograd {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11];\n"
+         "  edge [fontname=\"Helvetica\", fontsize=9];\n";
   for (const Variable& v : order) {
     const int n = number[v.id()];
     const bool is_op = !v.inputs().empty();

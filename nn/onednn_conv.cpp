@@ -13,6 +13,7 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "autograd/profiler.h"
 #include "nn/nhwc_layers.h"
 
 namespace gs::nn {
@@ -56,6 +57,7 @@ struct Arg {
 struct Plan {
   dnnl::primitive primitive;
   std::vector<Arg> args;
+  std::string impl;  // the kind and oneDNN's implementation name (as ONEDNN_VERBOSE prints it), for profiles
 };
 
 memory::desc plain_md(const memory::dims& dims, bool channels_last = false) {
@@ -77,7 +79,7 @@ memory::dims b_dims(const Key& k) { return {k.w[0]}; }
 Plan make_plan(const dnnl::primitive_desc_base& pd, dnnl::primitive primitive,
                const std::vector<std::pair<int, memory::dims>>& inputs,
                const std::vector<std::pair<int, memory::dims>>& outputs, bool channels_last = false) {
-  Plan plan{std::move(primitive), {}};
+  Plan plan{std::move(primitive), {}, pd.impl_info_str()};
   auto add = [&](int id, const memory::dims& dims, bool output) {
     const bool activation = id == DNNL_ARG_SRC || id == DNNL_ARG_DST;
     Arg a{id, output, plain_md(dims, channels_last && activation), pd.query_md(dnnl::query::exec_arg_md, id), {}};
@@ -133,7 +135,7 @@ dnnl::convolution_forward::primitive_desc training_pd(Key k) {
   return it->second;
 }
 
-Plan build_plan(const Key& k) {
+Plan build_plan_of_kind(const Key& k) {
   memory::dims strides{k.stride, k.stride}, padding{k.pad, k.pad};
   auto algo = dnnl::algorithm::convolution_direct;
   switch (k.kind) {
@@ -169,6 +171,14 @@ Plan build_plan(const Key& k) {
     }
   }
   throw std::logic_error("conv2d: unknown primitive kind");
+}
+
+Plan build_plan(const Key& k) {
+  static const char* const kKindNames[] = {"forward_inference", "forward_training", "backward_data",
+                                           "backward_weights", "forward_nhwc"};
+  Plan plan = build_plan_of_kind(k);
+  plan.impl = std::string(kKindNames[static_cast<int>(k.kind)]) + " " + plan.impl;
+  return plan;
 }
 
 std::shared_ptr<const Plan> plan_for(const Key& k) {
@@ -219,6 +229,7 @@ void run_locked(const Plan& plan, const std::vector<float*>& buffers, const std:
     }
     args.emplace(a.id, inner);
   }
+  if (ag::Profile* profile = ag::active_profile()) profile->kernels[plan.impl] += 1;
   plan.primitive.execute(stream, args);
   for (auto& [a, user] : pending_outputs)
     a->reorder.execute(stream, {{DNNL_ARG_FROM, args.at(a->id)}, {DNNL_ARG_TO, user}});

@@ -21,16 +21,16 @@ int main(int argc, char** argv) {
   Variable x(Tensor::randn({1, 2, 5, 5}, rng), false);  // the input: no gradient wanted
   Variable w(Tensor::randn({3, 2, 3, 3}, rng, 0.5f), true);
   Variable b(Tensor::randn({1, 3, 1, 1}, rng, 0.5f), true);  // broadcast over N, H, W
-  const Tensor r = Tensor::randn({1, 3, 3, 3}, rng);
+  const Variable r(Tensor::randn({1, 3, 3, 3}, rng));  // fixed weights: every output matters to L
 
   auto loss_of = [&](const Variable& w_, const Variable& b_) {
     Variable y = gs::ag::relu(gs::ag::add(gs::nn::conv2d(x, w_), b_));
-    return gs::ag::sum(gs::ag::mul(y, Variable(r)));
+    return gs::ag::sum(gs::ag::mul(y, r));
   };
 
   // The graph exists between the forward and backward(): print it now.
   Variable loss = loss_of(w, b);
-  const std::string dot = gs::ag::to_dot(loss, {{"x", x}, {"w", w}, {"b", b}, {"L", loss}});
+  const std::string dot = gs::ag::to_dot(loss, {{"x", x}, {"w", w}, {"b", b}, {"r", r}, {"L", loss}});
   std::printf("%s", dot.c_str());
   if (argc > 1) std::ofstream(argv[1]) << dot;
   loss.backward();

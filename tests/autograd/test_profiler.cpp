@@ -30,6 +30,12 @@ TEST_CASE("profiler: counts each op kind's calls, times both passes, and a convo
   CHECK(conv.flops == doctest::Approx(2.0 * 48 * 18 * 2));
   const std::string table = profile.table();
   CHECK(table.find("conv2d") != std::string::npos);
+  // oneDNN ran one forward_training and one backward_weights primitive, and names its implementation.
+  REQUIRE(profile.kernels.size() == 2);
+  CHECK(profile.kernels.begin()->first.rfind("backward_weights ", 0) == 0);
+  CHECK(profile.kernels.rbegin()->first.rfind("forward_training ", 0) == 0);
+  CHECK(profile.kernels.rbegin()->first.size() > std::string("forward_training ").size());
+  CHECK(table.find("oneDNN forward_training ") != std::string::npos);
   CHECK(table.find("relu                      2") != std::string::npos);
 
   // Outside a scope nothing is recorded.

@@ -18,6 +18,7 @@ TEST_CASE("to_dot: y = relu(conv(x, w) + b) draws every op, shape and which leav
         "digraph autograd {\n"
         "  rankdir=LR;\n"
         "  node [fontname=\"Helvetica\", fontsize=11];\n"
+        "  edge [fontname=\"Helvetica\", fontsize=9];\n"
         "  n0 [label=\"x\n[1, 1, 4, 4]\", shape=box];\n"
         "  n1 [label=\"w\n[2, 1, 3, 3]\nrequires grad\", shape=box, style=filled, fillcolor=lightblue];\n"
         "  n2 [label=\"conv2d\n[1, 2, 2, 2]\", shape=ellipse];\n"
