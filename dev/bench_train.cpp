@@ -6,6 +6,8 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -16,14 +18,16 @@
 #include "models/weights.h"
 #include "tools/args.h"
 #include "tensor/allocator.h"
+#include "autograd/profiler.h"
 #include "train/train_step.h"
 
 namespace gs::tools {
 
 namespace {
 const char* kUsage =
-    "usage: bench_train [--batch 4,8] [--crop 256] [--steps 3] [--weights DIR]\n"
-    "  seconds per training step at the real model size (p=5, k=5, kc=5): 1 warm-up, median of --steps\n";
+    "usage: bench_train [--batch 4,8] [--crop 256] [--steps 3] [--weights DIR] [--profile]\n"
+    "  seconds per training step at the real model size (p=5, k=5, kc=5): 1 warm-up, median of --steps\n"
+    "  --profile (or GRAPHSTYLE_PROFILE=1): also the per-op profile of the timed steps (autograd/profiler.h)\n";
 
 models::Stylizer make_model(const std::string& weights_dir, uint64_t seed) {
   const models::ModelConfig config;
@@ -82,6 +86,8 @@ int bench_train(const std::vector<std::string>& argv) {
   const int64_t crop = args.get_int("--crop", 256, 40, 4096);
   const int64_t steps = args.get_int("--steps", 3, 1, 100);
   const std::string weights = args.get("--weights", "../shared/weights");
+  const char* env_profile = std::getenv("GRAPHSTYLE_PROFILE");
+  const bool profile = args.flag("--profile") || (env_profile && std::string(env_profile) == "1");
   args.finish();
 
   keep_all_freed_memory();  // as graphstyle train does
@@ -94,8 +100,13 @@ int bench_train(const std::vector<std::string>& argv) {
     const Tensor style = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
     std::vector<train::StepTimes> times;
     train::train_step(model, adam, content, style, options);  // warm-up
+    ag::Profile ops;
     const rusage before = usage_now();
-    for (int64_t i = 0; i < steps; ++i) times.push_back(train::train_step(model, adam, content, style, options).times);
+    {
+      std::optional<ag::ProfileScope> scope;
+      if (profile) scope.emplace(ops);
+      for (int64_t i = 0; i < steps; ++i) times.push_back(train::train_step(model, adam, content, style, options).times);
+    }
     const rusage after = usage_now();
     // Kernel time and page faults per step: memory handed back and faulted in again shows up here.
     const double sys =
@@ -119,6 +130,14 @@ int bench_train(const std::vector<std::string>& argv) {
         "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
         (long long)batch, (long long)crop, (long long)crop, median(totals), (long long)steps, batch / median(totals),
         after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
+    if (profile) {
+      // The ops' times against the phases': the rest is work outside autograd ops (the frozen
+      // encoder's inference passes, the k-NN, Adam's update, the graph's bookkeeping).
+      double all = 0;
+      for (const train::StepTimes& t : times) all += t.total();
+      std::printf("per-op profile of the %lld timed steps: ops %.2f s of %.2f s in the phases (%.0f%%)\n%s",
+                  (long long)steps, ops.total_s(), all, 100 * ops.total_s() / all, ops.table().c_str());
+    }
   }
   return 0;
 }
