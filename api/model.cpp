@@ -58,14 +58,16 @@ gs::Shape feature_shape(const Model::Impl& m, int width, int height) {
   return {1, m.stylizer.config().channels(), (height + 7) / 8, (width + 7) / 8};
 }
 
+}  // namespace
+
+namespace detail {
 void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh) {
   check_threads(o);
   check_fields(o);
   if (o.method == Method::gnn)
     gs::models::check_graph_options(detail::graph_options(o), feature_shape(m, cw, ch), feature_shape(m, sw, sh));
 }
-
-}  // namespace
+}  // namespace detail
 
 namespace detail {
 gs::models::GraphOptions graph_options(const StylizeOptions& o) {
@@ -139,33 +141,81 @@ void Model::check(const StylizeOptions& options, int cw, int ch, int sw, int sh)
     for (auto [name, w, h] : {std::tuple{"content", cw, ch}, std::tuple{"style", sw, sh}})
       if (w < 1 || h < 1)
         throw OptionError(name, std::string(name) + " image is empty (" + std::to_string(w) + "x" + std::to_string(h) + ")");
-    check_all(*impl_, options, cw, ch, sw, sh);
+    detail::check_all(*impl_, options, cw, ch, sw, sh);
+  });
+}
+
+namespace detail {
+void prepare_context(Context::Impl& ctx, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o) {
+  const gs::models::Stylizer& m = model->stylizer;
+  if (ctx.model.lock() != model || !ctx.encoder) {  // first use, or another model
+    ctx.encoder.reset();
+    ctx.decoder.reset();
+    ctx.encoder = std::make_unique<gs::models::EncoderInference>(m.params(), m.config());
+    ctx.decoder = std::make_unique<gs::models::DecoderInference>(m.params(), m.config());
+    ctx.model = model;
+  }
+  ctx.encoder->set_trim_heap(o.trim_heap);
+  ctx.decoder->set_trim_heap(o.trim_heap);
+}
+
+void check_style(const EncodedStyle& style, const std::shared_ptr<const Model::Impl>& model, const char* field) {
+  if (!style.impl_ptr()) throw OptionError(field, std::string(field) + " is an empty EncodedStyle (use Model::encode_style)");
+  if (style.impl().model.lock() != model)
+    throw OptionError(field, std::string(field) + " was encoded by another model");
+}
+}  // namespace detail
+
+EncodedStyle::EncodedStyle() = default;
+int EncodedStyle::width() const { return impl_ ? impl_->width : 0; }
+int EncodedStyle::height() const { return impl_ ? impl_->height : 0; }
+const EncodedStyle::Impl& EncodedStyle::impl() const { return *impl_; }
+const EncodedStyle::Impl* EncodedStyle::impl_ptr() const { return impl_.get(); }
+
+EncodedStyle Model::encode_style(Context& context, const Image& style, const StylizeOptions& o) const {
+  return detail::translate([&] {
+    const gs::Tensor s = detail::to_tensor(style, "style");
+    check_threads(o);
+    const ThreadsForCall threads(o.threads);
+    Context::Impl& ctx = context.impl();
+    detail::prepare_context(ctx, impl_, o);
+    gs::ag::NoGradGuard no_grad;
+    auto impl = std::make_shared<EncodedStyle::Impl>();
+    impl->model = impl_;
+    impl->fs = (*ctx.encoder)(s);
+    impl->image = s.select(0, 0);
+    impl->width = style.width;
+    impl->height = style.height;
+    EncodedStyle out;
+    out.impl_ = std::move(impl);
+    return out;
   });
 }
 
 Image Model::stylize(Context& context, const Image& content, const Image& style, const StylizeOptions& o,
                      Trace* trace) const {
   return detail::translate([&] {
-    const gs::Tensor c = detail::to_tensor(content, "content"), s = detail::to_tensor(style, "style");
-    check_all(*impl_, o, content.width, content.height, style.width, style.height);
+    detail::check_all(*impl_, o, content.width, content.height, style.width, style.height);  // before encoding anything
+    return stylize(context, content, encode_style(context, style, o), o, trace);
+  });
+}
+
+Image Model::stylize(Context& context, const Image& content, const EncodedStyle& style, const StylizeOptions& o,
+                     Trace* trace) const {
+  return detail::translate([&] {
+    const gs::Tensor c = detail::to_tensor(content, "content");
+    detail::check_style(style, impl_, "style");
+    detail::check_all(*impl_, o, content.width, content.height, style.width(), style.height());
     const ThreadsForCall threads(o.threads);
     const gs::models::Stylizer& m = impl_->stylizer;
     Context::Impl& ctx = context.impl();
-    if (ctx.model.lock() != impl_ || !ctx.encoder) {  // first use, or another model
-      ctx.encoder.reset();
-      ctx.decoder.reset();
-      ctx.encoder = std::make_unique<gs::models::EncoderInference>(m.params(), m.config());
-      ctx.decoder = std::make_unique<gs::models::DecoderInference>(m.params(), m.config());
-      ctx.model = impl_;
-    }
-    ctx.encoder->set_trim_heap(o.trim_heap);
-    ctx.decoder->set_trim_heap(o.trim_heap);
+    detail::prepare_context(ctx, impl_, o);
     Trace::Impl* tr = trace ? &trace->impl() : nullptr;
     if (tr) *tr = Trace::Impl{};
     gs::ag::NoGradGuard no_grad;
     gs::Tensor t;
     {  // the features go before the decoder takes its buffers
-      const gs::ag::Variable fc((*ctx.encoder)(c)), fs((*ctx.encoder)(s));
+      const gs::ag::Variable fc((*ctx.encoder)(c)), fs(style.impl().fs);
       if (o.method == Method::adain) {
         t = gs::nn::adain_mix(fc, fs, o.alpha).value();
       } else {
@@ -174,7 +224,7 @@ Image Model::stylize(Context& context, const Image& content, const Image& style,
         if (tr) {
           tr->filled = true;
           tr->options = g;
-          tr->style = s.select(0, 0);
+          tr->style = style.impl().image;
           tr->geometry.p = g.p;
           tr->geometry.content_h = content.height;
           tr->geometry.content_w = content.width;

@@ -24,6 +24,13 @@ struct Context::Impl {
   std::unique_ptr<gs::models::DecoderInference> decoder;
 };
 
+struct EncodedStyle::Impl {
+  std::weak_ptr<const Model::Impl> model;  // the model that encoded it
+  gs::Tensor fs;                           // relu4_1 [1,C,Hs,Ws]
+  gs::Tensor image;                        // [3,Hs,Ws] as fed to the encoder (the trace's correspondence colours)
+  int width = 0, height = 0;
+};
+
 struct Trace::Impl {
   bool filled = false;
   gs::models::GraphTrace trace;
@@ -34,6 +41,12 @@ struct Trace::Impl {
 
 namespace detail {
 gs::models::GraphOptions graph_options(const StylizeOptions& options);
+// Throws what Model::stylize throws for these options and image sizes.
+void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh);
+// The context's inference nets, (re)built for `model`.
+void prepare_context(Context::Impl& ctx, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o);
+// An EncodedStyle of this model (OptionError naming `field` otherwise).
+void check_style(const EncodedStyle& style, const std::shared_ptr<const Model::Impl>& model, const char* field);
 }
 
 }  // namespace graphstyle

@@ -23,6 +23,7 @@
 // Training: graphstyle/train.hpp. The C API: graphstyle/graphstyle.h.
 #pragma once
 
+#include "graphstyle/color.hpp"
 #include "graphstyle/error.hpp"
 #include "graphstyle/image.hpp"
 #include "graphstyle/model.hpp"

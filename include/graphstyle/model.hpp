@@ -29,6 +29,38 @@ struct ModelInfo {
 
 class Model;
 
+// A style image encoded once (its relu4_1 features and statistics), to stylize many contents with
+// it: Model::encode_style makes one; it belongs to that model. Copies share it; immutable.
+class EncodedStyle {
+ public:
+  EncodedStyle();
+  int width() const;   // the style image's size
+  int height() const;
+
+  struct Impl;
+  const Impl& impl() const;      // for the library's own use
+  const Impl* impl_ptr() const;  // null for a default-constructed one
+
+ private:
+  friend class Model;
+  std::shared_ptr<const Impl> impl_;
+};
+
+// Several styles for one stylization (Model::stylize_styles).
+//   blend:   labels empty; every content pixel takes every style by `weights` (>= 0, not all 0;
+//            normalised). GNN: a style's weight is a prior on the attention to its patches
+//            (log w added to the logits; weight 0 = no edges from it) and the AdaIN refinement
+//            targets the weighted mean of the styles' mean and deviation; AdaIN: the weighted sum
+//            of the per-style AdaIN features (pytorch-AdaIN's interpolation).
+//   regions: labels has one entry per content pixel (width * height, row by row): the index of
+//            its style, or -1 to keep the content there; weights must be empty. GNN: a node takes
+//            style edges only from its region's style and content edges only within its region.
+struct StyleSet {
+  std::vector<EncodedStyle> styles;
+  std::vector<float> weights;
+  std::vector<int> labels;
+};
+
 class Context {
  public:
   Context();
@@ -61,6 +93,16 @@ class Model {
                     const StylizeOptions& options, Trace* trace = nullptr) const;
   // With a Context of its own (its weights are laid out anew on every call).
   Image stylize(const Image& content, const Image& style, const StylizeOptions& options) const;
+
+  // Encodes a style once for many stylize calls (options: threads, trim_heap). The same result as
+  // passing the image each time.
+  EncodedStyle encode_style(Context& context, const Image& style, const StylizeOptions& options) const;
+  Image stylize(Context& context, const Image& content, const EncodedStyle& style, const StylizeOptions& options,
+                Trace* trace = nullptr) const;
+  // Blended styles or styles per region (StyleSet). Throws OptionError naming "weights", "labels"
+  // or "styles" when they do not fit.
+  Image stylize_styles(Context& context, const Image& content, const StyleSet& styles,
+                       const StylizeOptions& options) const;
 
   // Throws what stylize would throw for these options and image sizes, without running anything.
   void check(const StylizeOptions& options, int content_width, int content_height, int style_width,
