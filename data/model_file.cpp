@@ -137,7 +137,7 @@ H5File open_model_file(const std::string& path) {
     // A .pth where a model file belongs is the likeliest mistake: say what to do about it.
     if (std::string(e.what()).find("not an HDF5 file") != std::string::npos)
       throw std::runtime_error(path + ": not a graphstyle model file (an HDF5 file); PyTorch .pth weights are "
-                               "turned into one with `graphstyle convert`");
+                               "turned into one by build_model_file (graphstyle/model_files.hpp; on the command line: convert)");
     throw;
   }
 }
@@ -201,7 +201,7 @@ void save_model_file(const std::string& path, const models::ModelConfig& c, cons
 
 RecommendedSettings load_recommended_settings(const std::string& model_path) {
   const H5File f = open_model_file(model_path);
-  read_config(f, kFormat, "graphstyle model file", "make one with `graphstyle convert`");
+  read_config(f, kFormat, "graphstyle model file", "one is built from .pth weights by build_model_file (on the command line: convert)");
   return read_recommended(f);
 }
 
@@ -222,7 +222,7 @@ void save_trained_weights(const std::string& path, const TrainedWeights& w, bool
 TrainedWeights load_trained_weights(const std::string& path) {
   const H5File f = H5File::open_read(path);
   TrainedWeights w;
-  w.config = read_config(f, kTrainedFormat, "graphstyle trained-weights file", "`graphstyle pack` writes them from a trained model file");
+  w.config = read_config(f, kTrainedFormat, "graphstyle trained-weights file", "pack_trained_weights writes them from a trained model file (on the command line: pack)");
   w.recommended = read_recommended(f);
   w.provenance = f.has_attr("/", "provenance") ? f.attr_string("/", "provenance") : "";
   w.params = read_params(f, trained_shapes(w.config));
@@ -241,7 +241,7 @@ ModelFile load_model_file(const std::string& path) { return read_model(open_mode
 
 ModelFile read_model(const H5File& f) {
   ModelFile m;
-  m.config = read_config(f, kFormat, "graphstyle model file", "make one with `graphstyle convert`");
+  m.config = read_config(f, kFormat, "graphstyle model file", "one is built from .pth weights by build_model_file (on the command line: convert)");
   m.params = read_params(f, models::parameter_shapes(m.config));
   m.recommended = read_recommended(f);
   return m;

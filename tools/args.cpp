@@ -48,6 +48,13 @@ std::string Args::required(const std::string& name) {
   return *v;
 }
 
+std::string Args::required_output(const std::string& metavar) {
+  auto v = value("-o");
+  if (!v) v = value("--out");
+  if (!v) throw std::invalid_argument("option -o " + metavar + " is required (see --help)");
+  return *v;
+}
+
 int64_t Args::get_int(const std::string& name, int64_t fallback, int64_t lo, int64_t hi) {
   auto v = value(name);
   if (!v) return fallback;

@@ -20,6 +20,7 @@ class Args {
   std::vector<std::string> values(const std::string& name);   // every --name VALUE, in order (repeatable)
   std::string get(const std::string& name, const std::string& fallback);
   std::string required(const std::string& name);
+  std::string required_output(const std::string& metavar);  // -o FILE or --out FILE
   int64_t get_int(const std::string& name, int64_t fallback, int64_t lo, int64_t hi);
   double get_double(const std::string& name, double fallback, double lo, double hi);
   bool get_on_off(const std::string& name, bool fallback);  // --name on|off

@@ -1,12 +1,11 @@
-// graphstyle convert: PyTorch .pth weights -> a graphstyle model file (HDF5).
+// graphstyle convert: PyTorch .pth weights -> a graphstyle model file (HDF5), through
+// graphstyle::build_model_file.
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "data/model_file.h"
-#include "data/released_weights.h"
-#include "models/init.h"
-#include "models/weights.h"
+#include <graphstyle/graphstyle.hpp>
+
 #include "tools/args.h"
 #include "tools/isolated.h"
 
@@ -25,23 +24,6 @@ const char* kUsage =
     "  --trained  trained graph and decoder weights (graphstyle pack writes them; the project ships\n"
     "             models/trained/graphstyle_gnn.h5): configuration and recommended settings come along\n"
     "  -o         the model file to write (atomically)\n";
-
-int convert_trained(const std::string& vgg, const std::string& trained_path, const std::string& out) {
-  const data::TrainedWeights trained = data::load_trained_weights(trained_path);
-  const data::StateDict encoder = data::load_encoder_weights(vgg);
-  const bool torchvision = !encoder.count("encoder.conv0.weight");
-  if (torchvision != (trained.config.encoder == models::EncoderLayout::torchvision))
-    throw std::invalid_argument(trained_path + " was trained with the " + models::to_string(trained.config.encoder) +
-                                " encoder, but " + vgg + " is a " + (torchvision ? "torchvision" : "vgg_normalised") +
-                                " one");
-  const data::StateDict decoder(trained.params.begin(), trained.params.end());
-  const data::NamedTensors params =
-      models::assemble_params(trained.config, encoder, {}, decoder, vgg + " + " + trained_path);
-  data::save_model_file(out, trained.config, params, trained.recommended);
-  std::printf("wrote %s: %zu parameters, encoder %s, trained weights %s\n", out.c_str(), params.size(),
-              models::to_string(trained.config.encoder).c_str(), trained_path.c_str());
-  return 0;
-}
 }  // namespace
 
 int run_convert(const std::vector<std::string>& argv) {
@@ -53,38 +35,29 @@ int run_convert(const std::vector<std::string>& argv) {
   const std::string vgg = args.required("--vgg");
   const std::string trained = args.get("--trained", "");
   if (!trained.empty()) {
-    auto out = args.value("-o");
-    if (!out) out = args.value("--out");
-    if (!out) throw std::invalid_argument("option -o MODEL.h5 is required (see --help)");
+    const std::string out = args.required_output("MODEL.h5");
     args.finish();
-    refuse_output_over_input("-o", *out, {{"--vgg", vgg}, {"--trained", trained}});
-    check_in_child(trained, [&] { data::load_trained_weights(trained); });
-    return convert_trained(vgg, trained, *out);
+    refuse_output_over_input("-o", out, {{"--vgg", vgg}, {"--trained", trained}});
+    check_in_child(trained, [&] { graphstyle::check_trained_weights(trained); });
+    const graphstyle::ModelFileSummary s = graphstyle::build_model_file(vgg, trained, out);
+    std::printf("wrote %s: %zu parameters, encoder %s, trained weights %s\n", out.c_str(), s.parameters,
+                s.encoder_layout.c_str(), trained.c_str());
+    return 0;
   }
-  const std::string decoder = args.required("--decoder");
-  const std::string graph = args.get("--graph", "");
-  auto out = args.value("-o");
-  if (!out) out = args.value("--out");
-  if (!out) throw std::invalid_argument("option -o MODEL.h5 is required (see --help)");
-  models::ModelConfig config;
-  config.upsample = models::parse_upsample_mode(args.get_choice("--upsample", "nearest", {"nearest", "bilinear"}));
-  config.patch = static_cast<int>(args.get_int("--patch", 5, 1, 15));
-  if (config.patch % 2 == 0) throw std::invalid_argument("option --patch " + std::to_string(config.patch) + ": must be odd");
-  const uint64_t seed = static_cast<uint64_t>(args.get_int("--seed", 0, 0, INT64_MAX));
+  graphstyle::ReleasedWeights w;
+  w.vgg = vgg;
+  w.decoder = args.required("--decoder");
+  w.graph = args.get("--graph", "");
+  const std::string out = args.required_output("MODEL.h5");
+  w.upsample = args.get_choice("--upsample", "nearest", {"nearest", "bilinear"});
+  w.patch = static_cast<int>(args.get_int("--patch", 5, 1, 15));
+  if (w.patch % 2 == 0) throw std::invalid_argument("option --patch " + std::to_string(w.patch) + ": must be odd");
+  w.seed = static_cast<uint64_t>(args.get_int("--seed", 0, 0, INT64_MAX));
   args.finish();
-  refuse_output_over_input("-o", *out, {{"--vgg", vgg}, {"--decoder", decoder}, {"--graph", graph}});
-
-  const data::StateDict encoder = data::load_encoder_weights(vgg);
-  config.encoder = encoder.count("encoder.conv0.weight") ? models::EncoderLayout::vgg_normalised
-                                                          : models::EncoderLayout::torchvision;
-  const data::StateDict dec = data::load_decoder_weights(decoder);
-  const data::NamedTensors graph_params =
-      graph.empty() ? models::init_graph_params(config, seed) : models::load_graph_params(graph, config);
-  const data::NamedTensors params = models::assemble_params(config, encoder, graph_params, dec, vgg + " + " + decoder);
-  data::save_model_file(*out, config, params);
-  std::printf("wrote %s: %zu parameters, encoder %s, upsample %s, graph parameters %s\n", out->c_str(), params.size(),
-              models::to_string(config.encoder).c_str(), models::to_string(config.upsample).c_str(),
-              graph.empty() ? "initialised (MODEL.md)" : graph.c_str());
+  refuse_output_over_input("-o", out, {{"--vgg", vgg}, {"--decoder", w.decoder}, {"--graph", w.graph}});
+  const graphstyle::ModelFileSummary s = graphstyle::build_model_file(w, out);
+  std::printf("wrote %s: %zu parameters, encoder %s, upsample %s, graph parameters %s\n", out.c_str(), s.parameters,
+              s.encoder_layout.c_str(), s.upsample.c_str(), w.graph.empty() ? "initialised (MODEL.md)" : w.graph.c_str());
   return 0;
 }
 

@@ -1,11 +1,12 @@
 // graphstyle pack: a trained model file -> the trained weights the project ships (graph and decoder,
-// without the released encoder), optionally in half precision, with the recommended settings.
+// without the released encoder), optionally in half precision, with the recommended settings;
+// through graphstyle::pack_trained_weights.
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "data/model_file.h"
-#include "models/config.h"
+#include <graphstyle/graphstyle.hpp>
+
 #include "tools/args.h"
 #include "tools/isolated.h"
 #include "tools/stylize_options.h"
@@ -33,27 +34,20 @@ int run_pack(const std::vector<std::string>& argv) {
     return 0;
   }
   const std::string model_path = args.required("--model");
-  auto out = args.value("-o");
-  if (!out) out = args.value("--out");
-  if (!out) throw std::invalid_argument("option -o TRAINED.h5 is required (see --help)");
-  const bool half = args.get_on_off("--half", true);
-  refuse_output_over_input("-o", *out, {{"--model", model_path}});
-  check_in_child(model_path, [&] { data::load_model_file(model_path); });
-  const data::ModelFile model = data::load_model_file(model_path);
-  data::TrainedWeights w;
-  w.config = model.config;
-  w.recommended = model.recommended;
-  if (args.value("--alpha")) w.recommended.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
-  if (args.value("--stroke")) w.recommended.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
-  if (args.value("--k")) w.recommended.k = args.get_int("--k", 5, 1, 64);
-  if (args.value("--kc")) w.recommended.kc = args.get_int("--kc", 5, 0, 64);
-  if (auto mix = args.value("--mix")) w.recommended.mix = parse_mix(*mix);
-  w.provenance = args.get("--provenance", "");
+  const std::string out = args.required_output("TRAINED.h5");
+  graphstyle::PackOptions o;
+  o.half = args.get_on_off("--half", true);
+  if (args.value("--alpha")) o.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
+  if (args.value("--stroke")) o.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
+  if (args.value("--k")) o.k = static_cast<int>(args.get_int("--k", 5, 1, 64));
+  if (args.value("--kc")) o.kc = static_cast<int>(args.get_int("--kc", 5, 0, 64));
+  if (auto mix = args.value("--mix")) o.mix = parse_mix(*mix);
+  o.provenance = args.get("--provenance", "");
   args.finish();
-  for (const auto& [name, t] : model.params)
-    if (name.rfind("encoder.", 0) != 0) w.params.push_back({name, t});
-  data::save_trained_weights(*out, w, half);
-  std::printf("wrote %s: %zu parameters (%s)\n", out->c_str(), w.params.size(), half ? "half" : "float32");
+  refuse_output_over_input("-o", out, {{"--model", model_path}});
+  check_in_child(model_path, [&] { graphstyle::Model::load(model_path); });
+  const graphstyle::ModelFileSummary s = graphstyle::pack_trained_weights(model_path, out, o);
+  std::printf("wrote %s: %zu parameters (%s)\n", out.c_str(), s.parameters, o.half ? "half" : "float32");
   return 0;
 }
 

@@ -20,13 +20,15 @@
 // thread count. The library does nothing process-wide by itself: no allocator tuning, no memory
 // trimming, no printing; graphstyle/process.hpp lists what a host can opt into.
 //
-// Training: graphstyle/train.hpp. The C API: graphstyle/graphstyle.h.
+// Model files from PyTorch weights: graphstyle/model_files.hpp. Training: graphstyle/train.hpp.
+// The C API: graphstyle/graphstyle.h.
 #pragma once
 
 #include "graphstyle/color.hpp"
 #include "graphstyle/error.hpp"
 #include "graphstyle/image.hpp"
 #include "graphstyle/model.hpp"
+#include "graphstyle/model_files.hpp"
 #include "graphstyle/options.hpp"
 #include "graphstyle/process.hpp"
 #include "graphstyle/trace.hpp"
