@@ -196,6 +196,7 @@ Image Model::stylize(Context& context, const Image& content, const Image& style,
                      Trace* trace) const {
   return detail::translate([&] {
     detail::check_all(*impl_, o, content.width, content.height, style.width, style.height);  // before encoding anything
+    detail::report(o, "encode style", 0.0);
     return stylize(context, content, encode_style(context, style, o), o, trace);
   });
 }
@@ -214,8 +215,10 @@ Image Model::stylize(Context& context, const Image& content, const EncodedStyle&
     if (tr) *tr = Trace::Impl{};
     gs::ag::NoGradGuard no_grad;
     gs::Tensor t;
+    detail::report(o, "encode content", 0.15);
     {  // the features go before the decoder takes its buffers
       const gs::ag::Variable fc((*ctx.encoder)(c)), fs(style.impl().fs);
+      detail::report(o, "graph", 0.5);
       if (o.method == Method::adain) {
         t = gs::nn::adain_mix(fc, fs, o.alpha).value();
       } else {
@@ -235,7 +238,10 @@ Image Model::stylize(Context& context, const Image& content, const EncodedStyle&
         }
       }
     }
-    return detail::to_image(gs::models::crop_to((*ctx.decoder)(t), content.height, content.width));
+    detail::report(o, "decode", 0.65);
+    Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), content.height, content.width));
+    detail::report(o, "done", 1.0);
+    return out;
   });
 }
 

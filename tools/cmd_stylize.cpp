@@ -108,6 +108,18 @@ class Stylizer {
            Colour colour)
       : model_(model), o_(o), opt_(opt), colour_(colour) {}
 
+  // Stage and percentage on a terminal, for one long stylization (cleared when it ends).
+  void show_progress() {
+    if (!isatty(STDERR_FILENO)) return;
+    o_.progress = [](const char* stage, double fraction) {
+      if (fraction >= 1.0)
+        std::fprintf(stderr, "\r\033[K");
+      else
+        std::fprintf(stderr, "\rstylize: %s (%.0f%%)\033[K", stage, 100 * fraction);
+      std::fflush(stderr);
+    };
+  }
+
   // The style image as loaded and sized (cached; throws the load error every time it is asked).
   const graphstyle::Image& style_image(const std::string& path) {
     auto it = images_.find(path);
@@ -118,6 +130,7 @@ class Stylizer {
   // The style as the graph sees it for this content: encoded once, unless its colours follow the content's.
   graphstyle::EncodedStyle style_for(const std::string& path, const graphstyle::Image& content) {
     const graphstyle::Image& image = style_image(path);
+    if (o_.progress) o_.progress("encode style", 0.0);
     if (colour_ == Colour::preserve) return model_.encode_style(context_, graphstyle::match_colors(image, content), o_);
     if (colour_ == Colour::luminance) return model_.encode_style(context_, graphstyle::match_luminance(image, content), o_);
     auto it = encoded_.find(path);
@@ -263,6 +276,7 @@ int run_stylize(const std::vector<std::string>& argv) {
         mask ? mask_labels(*mask, mask_path, static_cast<int>(styles.size()), content.width, content.height)
              : std::vector<int>{};
     const double t_load = seconds_since(t0);
+    stylizer.show_progress();
     graphstyle::Trace trace;
     const graphstyle::Image out =
         stylizer.run(content, styles, weights, mask ? &labels : nullptr, inspect ? &trace : nullptr);

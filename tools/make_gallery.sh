@@ -43,8 +43,9 @@ PY
 "${ST[@]}" --content "$PHOTO" --style "$Z" --out "$T/only_z.png" >/dev/null
 "${ST[@]}" --content "$PHOTO" --style "$A" --style "$Z" --mask "$T/halves.bmp" --out "$T/halves.png" >/dev/null
 "${ST[@]}" --content "$PHOTO" --style none --style "$Z" --mask "$T/disc.bmp" --out "$T/disc.png" >/dev/null
-"$DEV" montage -o docs/mask.jpg --cell 176 --quality 80 --labels "starry night,the scream,mask: halves,mask: disc + none" \
-  "$T/only_a.png" "$T/only_z.png" "$T/halves.png" "$T/disc.png" >/dev/null
+"$DEV" montage -o docs/mask.jpg --cell 150 --quality 80 \
+  --labels "starry night,the scream,mask (dark: 1st),halves,none | scream,disc" \
+  "$T/only_a.png" "$T/only_z.png" "$T/halves.bmp" "$T/halves.png" "$T/disc.bmp" "$T/disc.png" >/dev/null
 
 # colours: plain, --preserve-color, --luminance-only
 "${ST[@]}" --content "$PHOTO" --style "$Z" --preserve-color --out "$T/preserve.png" >/dev/null

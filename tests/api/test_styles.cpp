@@ -86,6 +86,28 @@ TEST_CASE("api styles: blend weights 1,0 equal the first style; 0,1 the second")
   }
 }
 
+TEST_CASE("api styles: StylizeOptions::progress hears every stage, in order, up to 1") {
+  const gs::test::TinyModelFile file;
+  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f), s = gs::test::smooth_image(56, 48, 1.f);
+  graphstyle::StylizeOptions o = tiny_options(model, graphstyle::Method::gnn);
+  std::vector<std::string> stages;
+  std::vector<double> fractions;
+  o.progress = [&](const char* stage, double f) {
+    stages.push_back(stage);
+    fractions.push_back(f);
+  };
+  graphstyle::Context ctx;
+  model.stylize(ctx, c, s, o);
+  CHECK(stages == std::vector<std::string>{"encode style", "encode content", "graph", "decode", "done"});
+  CHECK(std::is_sorted(fractions.begin(), fractions.end()));
+  CHECK(fractions.back() == 1.0);
+  stages.clear();
+  const graphstyle::StyleSet set{{model.encode_style(ctx, s, o), model.encode_style(ctx, c, o)}, {1.f, 1.f}, {}};
+  model.stylize_styles(ctx, c, set, o);
+  CHECK(stages == std::vector<std::string>{"encode content", "graph", "decode", "done"});
+}
+
 TEST_CASE("api styles: a mask with one region is that region's style; a style of another model or bad labels are refused") {
   const gs::test::TinyModelFile file, other_file(7);
   const graphstyle::Model model = graphstyle::Model::load(file.path), other = graphstyle::Model::load(other_file.path);
