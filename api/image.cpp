@@ -1,6 +1,8 @@
 // The API's images: conversions, files (through data/image.h) and resizing.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <new>
 #include <string>
 
 #include "api/convert.h"
@@ -62,6 +64,51 @@ ImageRGB8 to_rgb8(const Image& image) {
 Image load_image(const std::string& path, const ImageLimits& limits) {
   return detail::translate([&] {
     return detail::to_image(gs::data::load_image(path, gs::data::ImageLimits{limits.max_side, limits.max_pixels}));
+  });
+}
+
+Image decode_image(const void* data, size_t size, const std::string& name, const ImageLimits& limits) {
+  return detail::translate([&] {
+    if (!data && size) throw OptionError(name, name + ": data is null but size is " + std::to_string(size));
+    try {
+      return detail::to_image(gs::data::decode_image_bytes(static_cast<const unsigned char*>(data), size,
+                                                           gs::data::ImageLimits{limits.max_side, limits.max_pixels},
+                                                           name));
+    } catch (const std::bad_alloc&) {
+      throw;
+    } catch (const std::exception& e) {  // the decoders name `name`: the bytes are what is wrong
+      throw OptionError(name, e.what());
+    }
+  });
+}
+
+std::vector<uint8_t> encode_image(const Image& image, const std::string& format, int jpeg_quality) {
+  return detail::translate([&] {
+    if (format != "png" && format != "jpg" && format != "jpeg")
+      throw OptionError("format", "format " + format + " must be png, jpg or jpeg");
+    if (jpeg_quality < 1 || jpeg_quality > 100)
+      throw OptionError("jpeg_quality", "jpeg_quality " + std::to_string(jpeg_quality) + " must be in 1..100");
+    return gs::data::encode_image(detail::to_tensor(image, "image"), "." + format, jpeg_quality);
+  });
+}
+
+ImageSize sized(int width, int height, const std::string& size, const std::string& field) {
+  return detail::translate([&] {
+    gs::data::SizeSpec spec;
+    try {
+      spec = gs::data::parse_size(size, field);
+    } catch (const std::invalid_argument& e) {
+      throw OptionError(field, e.what());
+    }
+    constexpr int64_t kMaxSide = 1 << 16;  // beyond any image the limits let through; keeps the arithmetic exact
+    if (spec.side > kMaxSide || spec.width > kMaxSide || spec.height > kMaxSide)
+      throw OptionError(field, field + " " + size + ": sides must be at most " + std::to_string(kMaxSide));
+    if (width < 1 || height < 1)
+      throw OptionError(field, field + ": the image is empty (" + std::to_string(width) + "x" + std::to_string(height) + ")");
+    const auto [h, w] = gs::data::target_hw(height, width, spec);
+    if (h < 1 || w < 1 || h > INT32_MAX || w > INT32_MAX)
+      throw OptionError(field, field + " " + size + ": " + std::to_string(w) + "x" + std::to_string(h) + " is not a usable size");
+    return ImageSize{static_cast<int>(w), static_cast<int>(h)};
   });
 }
 

@@ -146,8 +146,9 @@ void Model::check(const StylizeOptions& options, int cw, int ch, int sw, int sh)
 }
 
 namespace detail {
-void prepare_context(Context::Impl& ctx, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o) {
+Context::Impl& prepare(Context& context, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o) {
   const gs::models::Stylizer& m = model->stylizer;
+  Context::Impl& ctx = context.impl();
   if (ctx.model.lock() != model || !ctx.encoder) {  // first use, or another model
     ctx.encoder.reset();
     ctx.decoder.reset();
@@ -157,93 +158,107 @@ void prepare_context(Context::Impl& ctx, const std::shared_ptr<const Model::Impl
   }
   ctx.encoder->set_trim_heap(o.trim_heap);
   ctx.decoder->set_trim_heap(o.trim_heap);
+  return ctx;
 }
 
-void check_style(const EncodedStyle& style, const std::shared_ptr<const Model::Impl>& model, const char* field) {
-  if (!style.impl_ptr()) throw OptionError(field, std::string(field) + " is an empty EncodedStyle (use Model::encode_style)");
+void check_style(const StyleFeatures& style, const std::shared_ptr<const Model::Impl>& model, const char* field) {
+  if (style.empty()) throw OptionError(field, std::string(field) + ": style features are empty: make them with encode_style");
   if (style.impl().model.lock() != model)
-    throw OptionError(field, std::string(field) + " was encoded by another model");
+    throw OptionError(field, std::string(field) + ": style features were encoded by another model");
 }
 }  // namespace detail
 
-EncodedStyle::EncodedStyle() = default;
-int EncodedStyle::width() const { return impl_ ? impl_->width : 0; }
-int EncodedStyle::height() const { return impl_ ? impl_->height : 0; }
-const EncodedStyle::Impl& EncodedStyle::impl() const { return *impl_; }
-const EncodedStyle::Impl* EncodedStyle::impl_ptr() const { return impl_.get(); }
+namespace {
+using detail::check_all;
+using detail::prepare;
 
-EncodedStyle Model::encode_style(Context& context, const Image& style, const StylizeOptions& o) const {
-  return detail::translate([&] {
-    const gs::Tensor s = detail::to_tensor(style, "style");
-    check_threads(o);
-    const ThreadsForCall threads(o.threads);
-    Context::Impl& ctx = context.impl();
-    detail::prepare_context(ctx, impl_, o);
-    gs::ag::NoGradGuard no_grad;
-    auto impl = std::make_shared<EncodedStyle::Impl>();
-    impl->model = impl_;
-    impl->fs = (*ctx.encoder)(s);
-    impl->image = s.select(0, 0);
-    impl->width = style.width;
-    impl->height = style.height;
-    EncodedStyle out;
-    out.impl_ = std::move(impl);
-    return out;
-  });
+// content: [1,3,H,W]; fs the style's features (encoded from s, [1,3,Hs,Ws]) -> the stylized image.
+Image run(const std::shared_ptr<const Model::Impl>& impl, Context::Impl& ctx, const gs::Tensor& c, int cw, int ch,
+          const gs::Tensor& s, gs::ag::Variable fs, const StylizeOptions& o, Trace* trace) {
+  const gs::models::Stylizer& m = impl->stylizer;
+  Trace::Impl* tr = trace ? &trace->impl() : nullptr;
+  if (tr) *tr = Trace::Impl{};
+  gs::ag::NoGradGuard no_grad;
+  gs::Tensor t;
+  detail::report(o, "encode content", 0.15);
+  {  // the features go before the decoder takes its buffers
+    const gs::ag::Variable fc((*ctx.encoder)(c));
+    detail::report(o, "graph", 0.5);
+    if (o.method == Method::adain) {
+      t = gs::nn::adain_mix(fc, fs, o.alpha).value();
+    } else {
+      const gs::models::GraphOptions g = detail::graph_options(o);
+      t = gs::models::graph_stage(m.params(), m.config(), fc, fs, g, tr ? &tr->trace : nullptr).value();
+      if (tr) {
+        tr->filled = true;
+        tr->options = g;
+        tr->style = s.select(0, 0);
+        tr->geometry.p = g.p;
+        tr->geometry.content_h = ch;
+        tr->geometry.content_w = cw;
+        tr->geometry.fc_h = fc.size(2);
+        tr->geometry.fc_w = fc.size(3);
+        tr->geometry.fs_h = fs.size(2);
+        tr->geometry.fs_w = fs.size(3);
+      }
+    }
+    fs = gs::ag::Variable();  // the image path's only reference: freed before the decoder runs
+  }
+  detail::report(o, "decode", 0.65);
+  Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), ch, cw));
+  detail::report(o, "done", 1.0);
+  return out;
 }
+}  // namespace
 
 Image Model::stylize(Context& context, const Image& content, const Image& style, const StylizeOptions& o,
                      Trace* trace) const {
   return detail::translate([&] {
-    detail::check_all(*impl_, o, content.width, content.height, style.width, style.height);  // before encoding anything
+    const gs::Tensor c = detail::to_tensor(content, "content"), s = detail::to_tensor(style, "style");
+    check_all(*impl_, o, content.width, content.height, style.width, style.height);
+    const ThreadsForCall threads(o.threads);
+    Context::Impl& ctx = prepare(context, impl_, o);
+    gs::ag::NoGradGuard no_grad;
     detail::report(o, "encode style", 0.0);
-    return stylize(context, content, encode_style(context, style, o), o, trace);
+    gs::ag::Variable fs((*ctx.encoder)(s));
+    return run(impl_, ctx, c, content.width, content.height, s, std::move(fs), o, trace);
   });
 }
 
-Image Model::stylize(Context& context, const Image& content, const EncodedStyle& style, const StylizeOptions& o,
-                     Trace* trace) const {
+StyleFeatures Model::encode_style(Context& context, const Image& style, const StylizeOptions& o) const {
   return detail::translate([&] {
-    const gs::Tensor c = detail::to_tensor(content, "content");
-    detail::check_style(style, impl_, "style");
-    detail::check_all(*impl_, o, content.width, content.height, style.width(), style.height());
+    const gs::Tensor s = detail::to_tensor(style, "style");
+    check_threads(o);
     const ThreadsForCall threads(o.threads);
-    const gs::models::Stylizer& m = impl_->stylizer;
-    Context::Impl& ctx = context.impl();
-    detail::prepare_context(ctx, impl_, o);
-    Trace::Impl* tr = trace ? &trace->impl() : nullptr;
-    if (tr) *tr = Trace::Impl{};
+    Context::Impl& ctx = prepare(context, impl_, o);
     gs::ag::NoGradGuard no_grad;
-    gs::Tensor t;
-    detail::report(o, "encode content", 0.15);
-    {  // the features go before the decoder takes its buffers
-      const gs::ag::Variable fc((*ctx.encoder)(c)), fs(style.impl().fs);
-      detail::report(o, "graph", 0.5);
-      if (o.method == Method::adain) {
-        t = gs::nn::adain_mix(fc, fs, o.alpha).value();
-      } else {
-        const gs::models::GraphOptions g = detail::graph_options(o);
-        t = gs::models::graph_stage(m.params(), m.config(), fc, fs, g, tr ? &tr->trace : nullptr).value();
-        if (tr) {
-          tr->filled = true;
-          tr->options = g;
-          tr->style = style.impl().image;
-          tr->geometry.p = g.p;
-          tr->geometry.content_h = content.height;
-          tr->geometry.content_w = content.width;
-          tr->geometry.fc_h = fc.size(2);
-          tr->geometry.fc_w = fc.size(3);
-          tr->geometry.fs_h = fs.size(2);
-          tr->geometry.fs_w = fs.size(3);
-        }
-      }
-    }
-    detail::report(o, "decode", 0.65);
-    Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), content.height, content.width));
-    detail::report(o, "done", 1.0);
-    return out;
+    return StyleFeatures(std::make_shared<const StyleFeatures::Impl>(StyleFeatures::Impl{impl_, s, (*ctx.encoder)(s)}));
   });
 }
+
+Image Model::stylize(Context& context, const Image& content, const StyleFeatures& style, const StylizeOptions& o,
+                     Trace* trace) const {
+  return detail::translate([&] {
+    if (style.empty()) throw OptionError("style", "style features are empty: make them with encode_style");
+    const StyleFeatures::Impl& sf = style.impl();
+    if (sf.model.lock() != impl_) throw OptionError("style", "style features were encoded by another model");
+    const gs::Tensor c = detail::to_tensor(content, "content");
+    check_all(*impl_, o, content.width, content.height, style.width(), style.height());
+    const ThreadsForCall threads(o.threads);
+    Context::Impl& ctx = prepare(context, impl_, o);
+    return run(impl_, ctx, c, content.width, content.height, sf.image, gs::ag::Variable(sf.features), o, trace);
+  });
+}
+
+StyleFeatures::StyleFeatures() = default;
+StyleFeatures::StyleFeatures(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+bool StyleFeatures::empty() const { return !impl_; }
+int StyleFeatures::width() const { return impl_ ? static_cast<int>(impl_->image.size(3)) : 0; }
+int StyleFeatures::height() const { return impl_ ? static_cast<int>(impl_->image.size(2)) : 0; }
+size_t StyleFeatures::bytes() const {
+  return impl_ ? static_cast<size_t>(impl_->image.numel() + impl_->features.numel()) * sizeof(float) : 0;
+}
+const StyleFeatures::Impl& StyleFeatures::impl() const { return *impl_; }
 
 ImageRGB8 Model::stylize(Context& context, const ImageRGB8& content, const ImageRGB8& style,
                          const StylizeOptions& options, Trace* trace) const {

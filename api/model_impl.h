@@ -24,11 +24,10 @@ struct Context::Impl {
   std::unique_ptr<gs::models::DecoderInference> decoder;
 };
 
-struct EncodedStyle::Impl {
-  std::weak_ptr<const Model::Impl> model;  // the model that encoded it
-  gs::Tensor fs;                           // relu4_1 [1,C,Hs,Ws]
-  gs::Tensor image;                        // [3,Hs,Ws] as fed to the encoder (the trace's correspondence colours)
-  int width = 0, height = 0;
+struct StyleFeatures::Impl {
+  std::weak_ptr<const Model::Impl> model;  // the model that encoded them
+  gs::Tensor image;     // [1,3,H,W] as fed to the encoder
+  gs::Tensor features;  // relu4_1: [1,C,ceil(H/8),ceil(W/8)]
 };
 
 struct Trace::Impl {
@@ -43,15 +42,15 @@ namespace detail {
 gs::models::GraphOptions graph_options(const StylizeOptions& options);
 // Throws what Model::stylize throws for these options and image sizes.
 void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh);
-// The context's inference nets, (re)built for `model`.
-void prepare_context(Context::Impl& ctx, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o);
+// The context's inference nets for this model, laid out on first use.
+Context::Impl& prepare(Context& context, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o);
+// Features of this model (OptionError naming `field` otherwise).
+void check_style(const StyleFeatures& style, const std::shared_ptr<const Model::Impl>& model, const char* field);
 // StylizeOptions::progress, if set. The shares are rough, after a 512 x 512 GNN stylization's time
 // (encoding each image about 30%, the graph stage 15%, decoding 30%).
 inline void report(const StylizeOptions& o, const char* stage, double fraction) {
   if (o.progress) o.progress(stage, fraction);
 }
-// An EncodedStyle of this model (OptionError naming `field` otherwise).
-void check_style(const EncodedStyle& style, const std::shared_ptr<const Model::Impl>& model, const char* field);
 }
 
 }  // namespace graphstyle

@@ -19,7 +19,7 @@ namespace {
 gs::models::StyleSetInput style_set_input(const StyleSet& set, int width, int height) {
   const size_t S = set.styles.size();
   gs::models::StyleSetInput in;
-  for (const EncodedStyle& s : set.styles) in.fs.push_back(s.impl().fs);
+  for (const StyleFeatures& s : set.styles) in.fs.push_back(s.impl().features);
   if (set.labels.empty()) {
     if (set.weights.size() != S)
       throw OptionError("weights", "weights has " + std::to_string(set.weights.size()) + " values for " +
@@ -63,14 +63,13 @@ gs::models::StyleSetInput style_set_input(const StyleSet& set, int width, int he
 Image Model::stylize_styles(Context& context, const Image& content, const StyleSet& set, const StylizeOptions& o) const {
   return detail::translate([&] {
     const gs::Tensor c = detail::to_tensor(content, "content");
-    if (set.styles.empty()) throw OptionError("styles", "styles is empty (at least one EncodedStyle)");
-    for (const EncodedStyle& s : set.styles) {
+    if (set.styles.empty()) throw OptionError("styles", "styles is empty (at least one StyleFeatures)");
+    for (const StyleFeatures& s : set.styles) {
       detail::check_style(s, impl_, "styles");
       detail::check_all(*impl_, o, content.width, content.height, s.width(), s.height());
     }
     const gs::models::StyleSetInput in = style_set_input(set, content.width, content.height);
-    Context::Impl& ctx = context.impl();
-    detail::prepare_context(ctx, impl_, o);
+    Context::Impl& ctx = detail::prepare(context, impl_, o);
     const int previous = omp_get_max_threads();
     if (o.threads > 0) omp_set_num_threads(o.threads);
     try {

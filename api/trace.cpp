@@ -42,6 +42,44 @@ void Trace::save_graph(const std::string& path) const {
   });
 }
 
+GraphData Trace::graph() const {
+  return detail::translate([&] {
+    const Impl& t = filled(*impl_);
+    const gs::models::GraphGeometry& g = t.geometry;
+    const gs::models::GraphOptions& o = t.options;
+    const gs::models::GraphDump d = gs::models::graph_dump(t.trace, g);
+    GraphData out;
+    out.p = o.p;
+    out.k = o.k;
+    out.kc = o.kc;
+    out.stroke = o.stroke;
+    out.deformable = o.deformable;
+    out.aggregator = o.aggregator == gs::graph::Aggregator::gat ? "gat" : "mean";
+    out.metric = o.metric == gs::graph::Metric::ncc ? "ncc" : "euclidean";
+    out.content_width = static_cast<int>(g.content_w);
+    out.content_height = static_cast<int>(g.content_h);
+    out.grid_width = static_cast<int>(g.fc_w);
+    out.grid_height = static_cast<int>(g.fc_h);
+    out.style_grid_width = static_cast<int>(g.fs_w);
+    out.style_grid_height = static_cast<int>(g.fs_h);
+    out.content_yx.assign(d.content_yx.begin(), d.content_yx.end());
+    out.style_yx.assign(d.style_yx.begin(), d.style_yx.end());
+    const auto edges = [](const gs::graph::Edges& e, const gs::Tensor& attention) {
+      GraphEdges r;
+      r.k = static_cast<int>(e.k);
+      r.sources.assign(e.index.begin(), e.index.end());
+      r.scores = e.score;
+      if (e.nodes) r.attention = attention.to_vector();
+      return r;
+    };
+    out.inter = edges(d.inter, d.inter_attention);
+    out.intra = edges(d.intra, d.intra_attention);
+    out.scales = d.s.to_vector();
+    if (d.S.defined()) out.scale_map = d.S.to_vector();
+    return out;
+  });
+}
+
 ExplainImages Trace::explain() const {
   return detail::translate([&] {
     const Impl& t = filled(*impl_);

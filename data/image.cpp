@@ -45,9 +45,11 @@ std::string lower_extension(const std::string& path) {
 }
 }  // namespace
 
-Tensor load_image(const std::string& path, const ImageLimits& limits) {
-  const std::vector<unsigned char> bytes = read_file(path, limits.max_bytes);
-  const Rgb8 rgb = decode_image(bytes.data(), bytes.size(), limits, path);
+Tensor decode_image_bytes(const unsigned char* bytes, size_t size, const ImageLimits& limits, const std::string& name) {
+  if (size > static_cast<uint64_t>(limits.max_bytes))
+    throw std::runtime_error(name + ": " + std::to_string(size) + " bytes, larger than the limit of " +
+                             std::to_string(limits.max_bytes) + " for an image file");
+  const Rgb8 rgb = decode_image(bytes, size, limits, name);
   Tensor out = Tensor::empty({3, rgb.height, rgb.width});
   const int64_t plane = rgb.width * rgb.height;
   for (int64_t i = 0; i < plane; ++i)
@@ -55,13 +57,19 @@ Tensor load_image(const std::string& path, const ImageLimits& limits) {
   return out;
 }
 
-void save_image(const std::string& path, const Tensor& image, int jpeg_quality) {
+Tensor load_image(const std::string& path, const ImageLimits& limits) {
+  const std::vector<unsigned char> bytes = read_file(path, limits.max_bytes);
+  return decode_image_bytes(bytes.data(), bytes.size(), limits, path);
+}
+
+std::vector<unsigned char> encode_image(const Tensor& image, const std::string& ext_in, int jpeg_quality) {
+  std::string ext = ext_in;
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
   Tensor rgb = image.dim() == 4 && image.size(0) == 1 ? image.select(0, 0) : image;
   if (rgb.dim() != 3 || rgb.size(0) != 3)
-    throw std::invalid_argument(path + ": an image to save must be [3,H,W], got " + shape_str(image.shape()));
-  const std::string ext = lower_extension(path);
+    throw std::invalid_argument("an image to encode must be [3,H,W], got " + shape_str(image.shape()));
   if (ext != ".png" && ext != ".jpg" && ext != ".jpeg")
-    throw std::invalid_argument(path + ": unknown image format '" + ext + "' (use .png, .jpg or .jpeg)");
+    throw std::invalid_argument("unknown image format '" + ext + "' (use .png, .jpg or .jpeg)");
   if (jpeg_quality < 1 || jpeg_quality > 100)
     throw std::invalid_argument("JPEG quality must be in 1..100, got " + std::to_string(jpeg_quality));
   rgb = rgb.contiguous();
@@ -73,11 +81,30 @@ void save_image(const std::string& path, const Tensor& image, int jpeg_quality) 
       const float v = std::clamp(rgb.data()[c * plane + i], 0.f, 1.f) * 255.f;
       pixels[i * 3 + c] = static_cast<unsigned char>(std::nearbyint(v));  // half to even, like the reference
     }
-  AtomicFile out(path);
-  const int ok = ext == ".png" ? stbi_write_png(out.temp_path().c_str(), w, h, 3, pixels.data(), w * 3)
-                               : stbi_write_jpg(out.temp_path().c_str(), w, h, 3, pixels.data(), jpeg_quality);
-  if (!ok) throw std::runtime_error(path + ": cannot write the image (disk full?)");
-  out.commit();
+  std::vector<unsigned char> out;
+  const auto append = [](void* context, void* data, int size) {
+    auto* o = static_cast<std::vector<unsigned char>*>(context);
+    o->insert(o->end(), static_cast<unsigned char*>(data), static_cast<unsigned char*>(data) + size);
+  };
+  const int ok = ext == ".png" ? stbi_write_png_to_func(append, &out, w, h, 3, pixels.data(), w * 3)
+                               : stbi_write_jpg_to_func(append, &out, w, h, 3, pixels.data(), jpeg_quality);
+  if (!ok) throw std::runtime_error("cannot encode the image");
+  return out;
+}
+
+void save_image(const std::string& path, const Tensor& image, int jpeg_quality) {
+  try {
+    const std::vector<unsigned char> bytes = encode_image(image, lower_extension(path), jpeg_quality);
+    AtomicFile out(path);
+    {
+      std::ofstream f(out.temp_path(), std::ios::binary);
+      f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      if (!f.flush()) throw std::runtime_error(path + ": cannot write the image (disk full?)");
+    }
+    out.commit();
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(path + ": " + e.what());
+  }
 }
 
 Tensor resize_image(const Tensor& image, int64_t height, int64_t width) {

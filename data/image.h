@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "tensor/tensor.h"
 
@@ -21,8 +22,13 @@ struct ImageLimits {
 // or hostile file is refused without allocating for it.
 Tensor load_image(const std::string& path, const ImageLimits& limits = {});
 
+// The same from bytes in memory (an upload); errors name `name`.
+Tensor decode_image_bytes(const unsigned char* bytes, size_t size, const ImageLimits& limits, const std::string& name);
+
 // Format by extension (.png, .jpg/.jpeg); written atomically. rgb: [3,H,W] or [1,3,H,W].
 void save_image(const std::string& path, const Tensor& rgb, int jpeg_quality = 95);
+// The bytes save_image writes, in memory: `extension` is .png, .jpg or .jpeg.
+std::vector<unsigned char> encode_image(const Tensor& rgb, const std::string& extension, int jpeg_quality = 95);
 
 // rgb: [3,H,W] -> [3,height,width], Catmull-Rom (bicubic) filter, edges clamped.
 Tensor resize_image(const Tensor& rgb, int64_t height, int64_t width);

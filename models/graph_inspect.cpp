@@ -42,15 +42,28 @@ Tensor paint_cells(const GraphGeometry& g, Colour colour_of_node) {
 }
 }  // namespace
 
-void dump_graph(const std::string& path, const GraphTrace& trace, const GraphGeometry& g, const GraphOptions& o) {
+GraphDump graph_dump(const GraphTrace& trace, const GraphGeometry& g) {
   check_single_image(trace);
-  const graph::Edges& inter = trace.inter[0];
+  GraphDump d;
+  d.inter = trace.inter[0];
   const int64_t r = (g.p - 1) / 2, gw = g.fc_w - g.p + 1, sgw = g.fs_w - g.p + 1;
   const int64_t ns = (g.fs_h - g.p + 1) * sgw;
   // Node centres at relu4_1 resolution (multiply by 8 for image pixels).
-  std::vector<int64_t> content_pos, style_pos;
-  for (int64_t i = 0; i < inter.nodes; ++i) content_pos.insert(content_pos.end(), {i / gw + r, i % gw + r});
-  for (int64_t j = 0; j < ns; ++j) style_pos.insert(style_pos.end(), {j / sgw + r, j % sgw + r});
+  for (int64_t i = 0; i < d.inter.nodes; ++i) d.content_yx.insert(d.content_yx.end(), {i / gw + r, i % gw + r});
+  for (int64_t j = 0; j < ns; ++j) d.style_yx.insert(d.style_yx.end(), {j / sgw + r, j % sgw + r});
+  d.inter_attention = trace.alpha.value().reshape({d.inter.nodes, d.inter.k}).contiguous();
+  d.s = trace.s.value().reshape({d.inter.nodes}).contiguous();
+  if (trace.S.defined()) d.S = trace.S.value().reshape({g.fc_h, g.fc_w}).contiguous();
+  if (!trace.intra.empty()) {
+    d.intra = trace.intra[0];
+    d.intra_attention = trace.beta.value().reshape({d.intra.nodes, d.intra.k}).contiguous();
+  }
+  return d;
+}
+
+void dump_graph(const std::string& path, const GraphTrace& trace, const GraphGeometry& g, const GraphOptions& o) {
+  const GraphDump d = graph_dump(trace, g);
+  const graph::Edges& inter = d.inter;
   data::AtomicFile out(path);
   {
     data::H5File f = data::H5File::create(out.temp_path());
@@ -63,18 +76,18 @@ void dump_graph(const std::string& path, const GraphTrace& trace, const GraphGeo
     f.set_attr("/", "deformable", int64_t{o.deformable});
     f.set_attr("/", "aggregator", std::string(o.aggregator == graph::Aggregator::gat ? "gat" : "mean"));
     f.set_attr("/", "metric", std::string(o.metric == graph::Metric::ncc ? "ncc" : "euclidean"));
-    f.write_i64("nodes/content_yx", {inter.nodes, 2}, content_pos);
-    f.write_i64("nodes/style_yx", {ns, 2}, style_pos);
+    f.write_i64("nodes/content_yx", {inter.nodes, 2}, d.content_yx);
+    f.write_i64("nodes/style_yx", {static_cast<int64_t>(d.style_yx.size() / 2), 2}, d.style_yx);
     f.write_i64("inter/edges", {inter.nodes, inter.k}, std::vector<int64_t>(inter.index.begin(), inter.index.end()));
     f.write_tensor("inter/scores", Tensor({inter.nodes, inter.k}, inter.score));
-    f.write_tensor("inter/attention", trace.alpha.value().reshape({inter.nodes, inter.k}));
-    f.write_tensor("scales/s", trace.s.value().reshape({inter.nodes}));
-    if (trace.S.defined()) f.write_tensor("scales/S", trace.S.value().reshape({g.fc_h, g.fc_w}));
-    if (!trace.intra.empty()) {
-      const graph::Edges& intra = trace.intra[0];
+    f.write_tensor("inter/attention", d.inter_attention);
+    f.write_tensor("scales/s", d.s);
+    if (d.S.defined()) f.write_tensor("scales/S", d.S);
+    if (d.intra.nodes) {
+      const graph::Edges& intra = d.intra;
       f.write_i64("intra/edges", {intra.nodes, intra.k}, std::vector<int64_t>(intra.index.begin(), intra.index.end()));
       f.write_tensor("intra/scores", Tensor({intra.nodes, intra.k}, intra.score));
-      f.write_tensor("intra/attention", trace.beta.value().reshape({intra.nodes, intra.k}));
+      f.write_tensor("intra/attention", d.intra_attention);
     }
   }
   out.commit();

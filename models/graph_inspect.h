@@ -21,6 +21,16 @@ struct GraphGeometry {
   int64_t fs_h = 0, fs_w = 0;            // relu4_1 map of the style
 };
 
+// What dump_graph writes, in memory (edge arrays [nodes, k], positions [n, 2] of (y, x)).
+struct GraphDump {
+  std::vector<int64_t> content_yx, style_yx;
+  graph::Edges inter, intra;  // intra: nodes = 0 when the stage had none
+  Tensor inter_attention, intra_attention;  // [nodes, k]
+  Tensor s;  // [nodes]
+  Tensor S;  // [fc_h, fc_w]; undefined with deformable off
+};
+GraphDump graph_dump(const GraphTrace& trace, const GraphGeometry& geometry);
+
 void dump_graph(const std::string& path, const GraphTrace& trace, const GraphGeometry& geometry,
                 const GraphOptions& options);
 

@@ -45,6 +45,8 @@ const std::string kUsage =
     "                      --style images in order; --style none keeps the photo in its region\n"
     "  --preserve-color    give the style the content's colours first (RGB mean and covariance)\n"
     "  --luminance-only    stylize the luminance only and keep the content's colours\n"
+    "  --temporal on|off   the contents are video frames in name order: each frame's style edges lean\n"
+    "                      towards the previous frame's, which damps flicker (GNN, one output per frame) (off)\n"
     "  --seed N            accepted for scripts; stylization is deterministic (no randomness enters)\n" +
     stylize_options_usage("512") +
     "Inspection (--method gnn, one content and one style):\n"
@@ -128,7 +130,7 @@ class Stylizer {
   }
 
   // The style as the graph sees it for this content: encoded once, unless its colours follow the content's.
-  graphstyle::EncodedStyle style_for(const std::string& path, const graphstyle::Image& content) {
+  graphstyle::StyleFeatures style_for(const std::string& path, const graphstyle::Image& content) {
     const graphstyle::Image& image = style_image(path);
     if (o_.progress) o_.progress("encode style", 0.0);
     if (colour_ == Colour::preserve) return model_.encode_style(context_, graphstyle::match_colors(image, content), o_);
@@ -139,6 +141,18 @@ class Stylizer {
       it = encoded_.emplace(path, model_.encode_style(context_, image, o_)).first;
     }
     return it->second;
+  }
+
+  // The next frame of a video in one style; returns the share of style edges that changed.
+  graphstyle::Image run_frame(const graphstyle::Image& frame, const std::string& style, double* changed) {
+    graphstyle::FrameSequence& seq = sequences_.try_emplace(style).first->second;
+    try {
+      graphstyle::Image out = model_.stylize_frame(context_, frame, style_for(style, frame), o_, seq);
+      *changed = seq.changed_edges();
+      return out;
+    } catch (const graphstyle::OptionError& e) {
+      rethrow_as_flag(e);
+    }
   }
 
   // styles: paths ("none" only with labels); weights for a blend, labels for a mask.
@@ -180,7 +194,8 @@ class Stylizer {
   Colour colour_;
   graphstyle::Context context_;
   std::map<std::string, graphstyle::Image> images_;
-  std::map<std::string, graphstyle::EncodedStyle> encoded_;
+  std::map<std::string, graphstyle::StyleFeatures> encoded_;
+  std::map<std::string, graphstyle::FrameSequence> sequences_;  // --temporal: one per style
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -207,6 +222,7 @@ int run_stylize(const std::vector<std::string>& argv) {
   const std::string weights_text = args.get("--style-weights", "");
   const std::string mask_path = args.get("--mask", "");
   const bool preserve = args.flag("--preserve-color"), luminance = args.flag("--luminance-only");
+  const bool temporal = args.get_on_off("--temporal", false);
   args.get_int("--seed", 0, 0, INT64_MAX);
   const std::string method = args.get_choice("--method", "gnn", {"gnn", "adain"});
   for (const char* name : {"--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric", "--mix"})
@@ -225,6 +241,10 @@ int run_stylize(const std::vector<std::string>& argv) {
   if (preserve && luminance) throw std::invalid_argument("--preserve-color and --luminance-only exclude each other");
   if (!weights_text.empty() && !mask_path.empty())
     throw std::invalid_argument("--style-weights and --mask exclude each other (a mask gives each region one style)");
+  if (temporal && (method != "gnn" || !weights_text.empty() || !mask_path.empty() || preserve || luminance))
+    throw std::invalid_argument(
+        "--temporal on needs --method gnn and one style per output, as it is (no --style-weights, --mask, "
+        "--preserve-color or --luminance-only)");
   if (out_path.empty() == out_dir.empty()) throw std::invalid_argument("give one of --out IMAGE and --out-dir DIR");
   if (!out_dir.empty() && std::filesystem::exists(out_dir) && !std::filesystem::is_directory(out_dir))
     throw std::invalid_argument("--out-dir " + out_dir + ": exists and is not a folder");
@@ -295,6 +315,8 @@ int run_stylize(const std::vector<std::string>& argv) {
   // Many outputs: a bad file is reported and skipped; the summary says what failed.
   train::ProgressLine progress("stylize", static_cast<int64_t>(jobs.size()), "img");
   size_t done = 0, failed = 0;
+  double changed_sum = 0;  // --temporal: style edges that changed from the previous frame
+  size_t followed = 0;
   std::map<size_t, graphstyle::Image> content_cache;  // the current content only (jobs are by content)
   std::map<size_t, std::string> content_error;
   for (const Job& job : jobs) {
@@ -314,7 +336,16 @@ int run_stylize(const std::vector<std::string>& argv) {
       for (size_t s : job.styles) job_styles.push_back(styles[s]);
       std::vector<int> labels;
       if (mask) labels = mask_labels(*mask, mask_path, static_cast<int>(styles.size()), content.width, content.height);
-      graphstyle::save_image(job.out, stylizer.run(content, job_styles, weights, mask ? &labels : nullptr), quality);
+      if (temporal) {
+        double changed = 1.0;
+        graphstyle::save_image(job.out, stylizer.run_frame(content, job_styles[0], &changed), quality);
+        if (changed < 1.0) {
+          changed_sum += changed;
+          ++followed;
+        }
+      } else {
+        graphstyle::save_image(job.out, stylizer.run(content, job_styles, weights, mask ? &labels : nullptr), quality);
+      }
       ++done;
     } catch (const std::exception& e) {
       ++failed;
@@ -328,6 +359,8 @@ int run_stylize(const std::vector<std::string>& argv) {
   std::printf("%zu of %zu images written to %s in %.1f s (%.2f images/s, model loaded once, %zu style%s)%s\n", done,
               jobs.size(), with_slash(out_dir).c_str(), seconds, seconds > 0 ? done / seconds : 0.0, styles.size(),
               styles.size() == 1 ? "" : "s", failed ? "; failures above" : "");
+  if (temporal && followed)
+    std::printf("style edges changed between consecutive frames: %.1f%% on average\n", 100 * changed_sum / followed);
   return failed ? 1 : 0;
 }
 

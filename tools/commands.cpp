@@ -9,6 +9,7 @@ int run_pack(const std::vector<std::string>& args);
 int run_stylize(const std::vector<std::string>& args);
 int run_train(const std::vector<std::string>& args);
 int run_evaluate(const std::vector<std::string>& args);
+int run_serve(const std::vector<std::string>& args);
 
 namespace {
 const Command kCommands[] = {
@@ -16,6 +17,7 @@ const Command kCommands[] = {
     {"convert", "build a graphstyle model file from PyTorch .pth weights", run_convert},
     {"pack", "trained model file -> the graph and decoder weights to ship (half precision)", run_pack},
     {"train", "train the stylizer on folders of content and style images", run_train},
+    {"serve", "an HTTP stylization service (POST /v1/stylize, /v1/graph) and the graph explorer page", run_serve},
     {"evaluate", "measure stylized images: content, style and local-style metrics, SSIM, a panel", run_evaluate},
 };
 }  // namespace

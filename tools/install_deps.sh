@@ -8,6 +8,8 @@
 #   ocl-icd-opencl-dev: libdnnl-dev only recommends it, but oneDNN's CMake config requires OpenCL.
 #   clang, libclang-rt-14-dev: libFuzzer and the sanitizers, for CI's sanitizer job (tools/fuzz.sh).
 #   fonts-dejavu-core: the font of the labels on graphstyle evaluate --panel images.
+#   libcpp-httplib-dev: graphstyle serve's HTTP server. chromium: the serve_page test drives the
+#   explorer page in headless Chromium (over its DevTools protocol; nothing is built against it).
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
@@ -17,7 +19,7 @@ packages=$(sed -n '/^install_packages()/,/^}/p' "$0" | tr -d '\\' | tr ' ' '\n' 
 install_packages() {
   $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev python3 \
-    libzip-dev zlib1g-dev libjpeg-dev libpng-dev clang libclang-rt-14-dev nlohmann-json3-dev fonts-dejavu-core \
+    libzip-dev zlib1g-dev libjpeg-dev libpng-dev clang libclang-rt-14-dev nlohmann-json3-dev libcpp-httplib-dev fonts-dejavu-core chromium \
     >/dev/null
 }
 

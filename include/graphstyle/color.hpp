@@ -5,8 +5,10 @@
 //     luminance images (to_luminance, the style's matched to the content's mean and deviation by
 //     match_luminance), then with_chrominance(output, content) puts the content's colours back.
 #pragma once
+#include "graphstyle/export.h"
 #include "graphstyle/image.hpp"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 // `source` with its RGB mean and covariance moved to `target`'s (a linear map of the colours;
@@ -23,3 +25,4 @@ Image match_luminance(const Image& source, const Image& target);
 Image with_chrominance(const Image& luminance, const Image& chrominance);
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

@@ -3,7 +3,9 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 enum class ErrorCode {
@@ -36,3 +38,4 @@ class OptionError : public Error {
 };
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

@@ -29,8 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "graphstyle/export.h"
 #include "graphstyle/version.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -100,5 +102,6 @@ graphstyle_status graphstyle_tune_allocator(void);
 #ifdef __cplusplus
 }
 #endif
+GRAPHSTYLE_EXPORT_END
 
 #endif /* GRAPHSTYLE_H */

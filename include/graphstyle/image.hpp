@@ -2,10 +2,13 @@
 //   Image:      float channels in [0, 1] (outputs are clamped to it)
 //   ImageRGB8:  8-bit channels
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 struct Image {
@@ -35,10 +38,25 @@ struct ImageLimits {
 
 // PNG, JPEG, BMP (anything stb_image decodes); grayscale is replicated and alpha dropped.
 Image load_image(const std::string& path, const ImageLimits& limits = {});
+// The same from an image file's bytes in memory (an upload, say); errors name `name` (an
+// OptionError with field `name` when the bytes are not an image within the limits).
+Image decode_image(const void* data, size_t size, const std::string& name, const ImageLimits& limits = {});
 // Format from the extension (.png, .jpg, .jpeg); written to a temporary file and renamed.
 void save_image(const std::string& path, const Image& image, int jpeg_quality = 95);
+// The bytes save_image writes, in memory: `format` is png, jpg or jpeg.
+std::vector<uint8_t> encode_image(const Image& image, const std::string& format, int jpeg_quality = 95);
+
+// The size forms of `graphstyle stylize`'s image sizes: "512" = shorter side 512, the other side
+// keeping the aspect ratio rounded to a multiple of 8; "320x240" = exactly W x H; "0" = as is.
+// Returns the width and height an image of width x height gets; throws OptionError (field `field`)
+// for a malformed form.
+struct ImageSize {
+  int width = 0, height = 0;
+};
+ImageSize sized(int width, int height, const std::string& size, const std::string& field = "size");
 
 // Catmull-Rom (bicubic) resampling to width x height.
 Image resize(const Image& image, int width, int height);
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

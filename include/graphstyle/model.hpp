@@ -14,7 +14,9 @@
 #include "graphstyle/image.hpp"
 #include "graphstyle/options.hpp"
 #include "graphstyle/trace.hpp"
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 struct ModelInfo {
@@ -29,20 +31,22 @@ struct ModelInfo {
 
 class Model;
 
-// A style image encoded once (its relu4_1 features and statistics), to stylize many contents with
-// it: Model::encode_style makes one; it belongs to that model. Copies share it; immutable.
-class EncodedStyle {
+// A style image encoded once (Model::encode_style), for stylizing many contents with it: a service
+// keeps the popular styles' features instead of encoding them on every call. Immutable and shared
+// by copies; any number of threads may use one at once.
+class StyleFeatures {
  public:
-  EncodedStyle();
-  int width() const;   // the style image's size
+  StyleFeatures();
+  bool empty() const;
+  int width() const;   // the style image's
   int height() const;
+  size_t bytes() const;  // memory held (the features and the image), for a cache's budget
 
   struct Impl;
-  const Impl& impl() const;      // for the library's own use
-  const Impl* impl_ptr() const;  // null for a default-constructed one
+  const Impl& impl() const;  // for the library's own use
+  explicit StyleFeatures(std::shared_ptr<const Impl> impl);
 
  private:
-  friend class Model;
   std::shared_ptr<const Impl> impl_;
 };
 
@@ -56,9 +60,29 @@ class EncodedStyle {
 //            its style, or -1 to keep the content there; weights must be empty. GNN: a node takes
 //            style edges only from its region's style and content edges only within its region.
 struct StyleSet {
-  std::vector<EncodedStyle> styles;
+  std::vector<StyleFeatures> styles;
   std::vector<float> weights;
   std::vector<int> labels;
+};
+
+// Consecutive frames of one video in one style (Model::stylize_frame): each frame's style edges lean
+// towards the previous frame's, which damps flicker. `stickiness` is the NCC bonus a previous edge
+// gets over new candidates (0: every frame on its own; MODEL.md's NCC is in [-1, 1]). For small motion
+// between frames (under 8 pixels); a new size or style starts the sequence again.
+class FrameSequence {
+ public:
+  explicit FrameSequence(float stickiness = 0.05f);
+  ~FrameSequence();
+  FrameSequence(FrameSequence&&) noexcept;
+  FrameSequence& operator=(FrameSequence&&) noexcept;
+  // The share of the last frame's style edges that the frame before did not have (1 for a first frame).
+  double changed_edges() const;
+
+  struct Impl;
+  Impl& impl();  // for the library's own use
+
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 class Context {
@@ -91,18 +115,19 @@ class Model {
                 Trace* trace = nullptr) const;
   ImageRGB8 stylize(Context& context, const ImageRGB8& content, const ImageRGB8& style,
                     const StylizeOptions& options, Trace* trace = nullptr) const;
-  // With a Context of its own (its weights are laid out anew on every call).
-  Image stylize(const Image& content, const Image& style, const StylizeOptions& options) const;
-
-  // Encodes a style once for many stylize calls (options: threads, trim_heap). The same result as
-  // passing the image each time.
-  EncodedStyle encode_style(Context& context, const Image& style, const StylizeOptions& options) const;
-  Image stylize(Context& context, const Image& content, const EncodedStyle& style, const StylizeOptions& options,
+  // The style's encoder features, for the overload below; the same result as passing the image.
+  StyleFeatures encode_style(Context& context, const Image& style, const StylizeOptions& options) const;
+  Image stylize(Context& context, const Image& content, const StyleFeatures& style, const StylizeOptions& options,
                 Trace* trace = nullptr) const;
   // Blended styles or styles per region (StyleSet). Throws OptionError naming "weights", "labels"
   // or "styles" when they do not fit.
   Image stylize_styles(Context& context, const Image& content, const StyleSet& styles,
                        const StylizeOptions& options) const;
+  // The next frame of `sequence` (method gnn, metric ncc; OptionError "method"/"metric" otherwise).
+  Image stylize_frame(Context& context, const Image& frame, const StyleFeatures& style, const StylizeOptions& options,
+                      FrameSequence& sequence) const;
+  // With a Context of its own (its weights are laid out anew on every call).
+  Image stylize(const Image& content, const Image& style, const StylizeOptions& options) const;
 
   // Throws what stylize would throw for these options and image sizes, without running anything.
   void check(const StylizeOptions& options, int content_width, int content_height, int style_width,
@@ -118,3 +143,4 @@ class Model {
 };
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

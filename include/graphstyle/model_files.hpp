@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 // What build_model_file and pack_trained_weights wrote.
@@ -49,3 +51,4 @@ struct PackOptions {
 ModelFileSummary pack_trained_weights(const std::string& model, const std::string& out, const PackOptions& options);
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

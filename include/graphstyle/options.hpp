@@ -4,6 +4,9 @@
 #pragma once
 #include <functional>
 
+#include "graphstyle/export.h"
+
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 enum class Method { gnn, adain };
@@ -37,3 +40,4 @@ struct StylizeOptions {
 };
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

@@ -1,7 +1,9 @@
 // Process-wide settings that a host program may opt into. The library never applies them itself:
 // they change how the whole process allocates memory.
 #pragma once
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 // glibc malloc tuned for large tensors: blocks up to 256 MB come from the heap and are reused
@@ -20,3 +22,4 @@ void release_free_memory();
 const char* version();
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

@@ -20,7 +20,9 @@
 
 #include "graphstyle/model.hpp"
 #include "graphstyle/options.hpp"
+#include "graphstyle/export.h"
 
+GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
 // Where a new run's parameters come from.
@@ -108,3 +110,4 @@ class Trainer {
 };
 
 }  // namespace graphstyle
+GRAPHSTYLE_EXPORT_END

@@ -56,7 +56,7 @@ TEST_CASE("api styles: an encoded style stylizes exactly like the style image") 
   graphstyle::Context ctx;
   for (auto method : {graphstyle::Method::gnn, graphstyle::Method::adain}) {
     const graphstyle::StylizeOptions o = tiny_options(model, method);
-    const graphstyle::EncodedStyle e = model.encode_style(ctx, s, o);
+    const graphstyle::StyleFeatures e = model.encode_style(ctx, s, o);
     CHECK(e.width() == 56);
     CHECK(e.height() == 48);
     CHECK(model.stylize(ctx, c, e, o).pixels == model.stylize(ctx, c, s, o).pixels);
@@ -133,7 +133,7 @@ TEST_CASE("api styles: a mask with one region is that region's style; a style of
   set.weights = {1.f, 1.f};
   set.styles[1] = other.encode_style(ctx, b, o);
   CHECK_THROWS_WITH_AS(model.stylize_styles(ctx, c, set, o), contains("encoded by another model"), graphstyle::OptionError);
-  CHECK_THROWS_WITH_AS(model.stylize(ctx, c, graphstyle::EncodedStyle(), o), contains("empty EncodedStyle"),
+  CHECK_THROWS_WITH_AS(model.stylize(ctx, c, graphstyle::StyleFeatures(), o), contains("style features are empty"),
                        graphstyle::OptionError);
 }
 
@@ -163,7 +163,7 @@ TEST_CASE("api styles: with a two-region mask each half is close to its single-s
   const graphstyle::Image a = sized(a_path, 320), b = sized(b_path, 320);
   graphstyle::StylizeOptions o = model.default_options();
   graphstyle::Context ctx;
-  const graphstyle::EncodedStyle ea = model.encode_style(ctx, a, o), eb = model.encode_style(ctx, b, o);
+  const graphstyle::StyleFeatures ea = model.encode_style(ctx, a, o), eb = model.encode_style(ctx, b, o);
   const graphstyle::Image only_a = model.stylize(ctx, c, ea, o), only_b = model.stylize(ctx, c, eb, o);
   graphstyle::StyleSet set{{ea, eb}, {}, std::vector<int>(384 * 256)};
   for (int y = 0; y < 256; ++y)

@@ -196,6 +196,12 @@ option_row "stylize --seed" "option --seed -1: expected a whole number" "$C1" \
   "${ST[@]}" --content "$C1" --style "$S1" --seed -1 --out "$W/o.png"
 option_row "stylize --style none without --mask" "none" "$C1" \
   "${ST[@]}" --content "$C1" --style none --out "$W/o.png"
+option_row "stylize --temporal with adain" "--temporal on needs --method gnn" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --method adain --temporal on --out "$W/o.png"
+option_row "stylize --temporal with a blend" "one style per output" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --style-weights 1,1 --temporal on --out "$W/o.png"
+option_row "stylize --temporal value" "option --temporal yes: expected on | off" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --temporal yes --out "$W/o.png"
 mkdir -p "$W/ov"
 cp "$C1" "$W/ov/x.png"
 cp "$C1" "$W/ov/x_y.png"

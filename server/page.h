@@ -1,0 +1,6 @@
+// The explorer page served at / (server/page/index.html, embedded at build time).
+#pragma once
+
+namespace gs::server {
+extern const char* const kIndexHtml;
+}
