@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -72,20 +73,23 @@ int run_serve(const std::vector<std::string>& argv) {
   std::printf("graphstyle serve: listening on http://%s:%d/ (%d workers, queue %zu)\n", o.host.c_str(), port,
               o.workers, o.queue);
   std::fflush(stdout);
-  std::atomic<bool> signalled{false};
+  std::atomic<bool> signalled{false}, finished{false};
   std::thread waiter([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
     signalled = true;
-    if (signal == SIGTERM || signal == SIGINT) {
-      std::printf("graphstyle serve: %s: finishing the requests in flight\n", signal == SIGTERM ? "SIGTERM" : "SIGINT");
-      std::fflush(stdout);
+    if (finished) return;
+    std::printf("graphstyle serve: %s: finishing the requests in flight\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    std::fflush(stdout);
+    // Again until run() returns: a signal that comes before the server loop starts must not be lost.
+    while (!finished) {
+      service.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    service.stop();
   });
   service.run();
-  // run() returned without a signal (the socket failed): wake the waiter so it can be joined.
-  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
+  finished = true;
+  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);  // run() ended without a signal: wake the waiter
   waiter.join();
   std::printf("graphstyle serve: stopped\n");
   return 0;

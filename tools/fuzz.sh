@@ -2,7 +2,8 @@
 # Fuzzes graphstyle's readers of untrusted files with libFuzzer (clang), under AddressSanitizer and
 # UndefinedBehaviorSanitizer:   tools/fuzz.sh [TARGET|all] [SECONDS]   (default: all, 60 s each)
 # Targets: fuzz_pth (.pth: zip + legacy pickle), fuzz_pickle, fuzz_model (model files and
-# checkpoints, HDF5), fuzz_image (PNG, JPEG, BMP). One target at a time, on one core.
+# checkpoints, HDF5), fuzz_image (PNG, JPEG, BMP), fuzz_request (an HTTP request to graphstyle serve:
+# cpp-httplib's parsing and the stylize form's checks). One target at a time, on one core.
 #
 # Builds build-fuzz/ (-DGRAPHSTYLE_FUZZ=ON: the readers only), makes the seed corpora
 # (make_test_inputs seeds: small valid files of every kind, plus the bad-input table's files), and
@@ -16,10 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:-all}"
 seconds="${2:-60}"
-targets=(fuzz_pth fuzz_pickle fuzz_model fuzz_image)
+targets=(fuzz_pth fuzz_pickle fuzz_model fuzz_image fuzz_request)
 [ "$target" = all ] || targets=("$target")
 for t in "${targets[@]}"; do
-  case "$t" in fuzz_pth|fuzz_pickle|fuzz_model|fuzz_image) ;; *) echo "fuzz.sh: unknown target '$t' (fuzz_pth, fuzz_pickle, fuzz_model, fuzz_image, all)" >&2; exit 2 ;; esac
+  case "$t" in fuzz_pth|fuzz_pickle|fuzz_model|fuzz_image|fuzz_request) ;; *) echo "fuzz.sh: unknown target '$t' (fuzz_pth, fuzz_pickle, fuzz_model, fuzz_image, fuzz_request, all)" >&2; exit 2 ;; esac
 done
 if ! command -v clang++ >/dev/null; then echo "fuzz.sh: clang++ is missing (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; fi
 
@@ -54,7 +55,7 @@ for t in "${targets[@]}"; do
   if [ "$t" = fuzz_model ]; then leak=0 null=1 malloc_limit=1000000 supp=":suppressions=$PWD/tests/fuzz/libhdf5.supp"; fi
   # -max_len: small inputs run thousands of times faster (a 64 kB pickle takes ~60 ms under ASan);
   # the classes that need size (200k-deep nesting, 120k keys) are in the regression corpus and tests.
-  case "$t" in fuzz_pickle) max_len=4096 ;; fuzz_pth) max_len=8192 ;; fuzz_image) max_len=16384 ;; *) max_len=70000 ;; esac
+  case "$t" in fuzz_pickle) max_len=4096 ;; fuzz_pth) max_len=8192 ;; fuzz_image|fuzz_request) max_len=16384 ;; *) max_len=70000 ;; esac
   if ! ASAN_OPTIONS="detect_leaks=$leak:allocator_may_return_null=$null:allocator_release_to_os_interval_ms=-1$supp" "${nice_cmd[@]}" "$B/$t" \
       -max_total_time="$seconds" -seed="${FUZZ_SEED:-1}" -rss_limit_mb=2048 -malloc_limit_mb=$malloc_limit -timeout=25 \
       -max_len=$max_len -print_final_stats=1 -artifact_prefix="$findings/" \

@@ -1,12 +1,13 @@
 // make_test_inputs: writes the files of the bad-input table (tests/cli/test_bad_inputs.sh) and the
 // fuzzers' seed corpora (tools/fuzz.sh), so that neither needs binary files in the repository.
 //   make_test_inputs bad DIR     valid small inputs (good_*) and one hostile file per table row
-//   make_test_inputs seeds DIR   DIR/fuzz_pth, fuzz_pickle, fuzz_model, fuzz_image: small valid files
+//   make_test_inputs seeds DIR   DIR/fuzz_pth, fuzz_pickle, fuzz_model, fuzz_image, fuzz_request: small valid files
 // The test helpers it shares include doctest; no test runs here.
 #define DOCTEST_CONFIG_DISABLE
 #include <hdf5.h>
 #include <stb/stb_image_write.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -386,9 +387,41 @@ void write_bad() {
   }
 }
 
+// A POST of graphstyle serve's stylize form: multipart parts (name, filename, bytes), plus a body
+// sent in chunks when `chunked`.
+std::string http_request(const std::string& route, const std::vector<std::array<std::string, 3>>& parts, bool chunked) {
+  const std::string boundary = "gsBoundary7MA4YWxk";
+  std::string body;
+  for (const auto& [name, filename, bytes] : parts) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
+    if (!filename.empty()) body += "; filename=\"" + filename + "\"\r\nContent-Type: application/octet-stream";
+    body += "\r\n\r\n" + bytes + "\r\n";
+  }
+  body += "--" + boundary + "--\r\n";
+  std::string head = "POST " + route + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=" +
+                     boundary + "\r\n";
+  if (!chunked) return head + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx", body.size());
+  return head + "Transfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body + "\r\n0\r\n\r\n";
+}
+
+void write_request_seeds() {
+  const std::string png = "\x89PNG\r\n\x1a\n(image bytes: decoding is fuzz_image's target)";
+  put("stylize.http", http_request("/v1/stylize", {{"content", "c.png", png}, {"style", "s.png", png}}, false));
+  put("stylize_options.http",
+      http_request("/v1/stylize", {{"content", "c.png", png}, {"style", "s.jpg", png}, {"alpha", "", "0.5"}, {"k", "", "4"},
+                                   {"kc", "", "0"}, {"patch", "", "3"}, {"stroke", "", "1.5"}, {"size", "", "128x96"},
+                                   {"style_size", "", "64"}, {"format", "", "jpg"}, {"method", "", "gnn"}},
+                   false));
+  put("graph_chunked.http", http_request("/v1/graph", {{"content", "c.png", png}, {"style", "s.png", png}, {"mix", "", "adain"}}, true));
+  put("adain.http", http_request("/v1/stylize", {{"content", "c.png", png}, {"style", "s.png", png}, {"method", "", "adain"}}, false));
+}
+
 void write_seeds() {
   const std::string root = dir;
-  for (const char* t : {"fuzz_pth", "fuzz_pickle", "fuzz_model", "fuzz_image"}) fs::create_directories(root + "/" + t);
+  for (const char* t : {"fuzz_pth", "fuzz_pickle", "fuzz_model", "fuzz_image", "fuzz_request"})
+    fs::create_directories(root + "/" + t);
   dir = root + "/fuzz_pth";
   put("zip.pth", pth_zip("0", 4, {2, 2}, {2, 1}));
   put("zip_strided.pth", pth_zip("0", 6, {2, 2}, {1, 2}, "FloatStorage", 6));
@@ -405,6 +438,8 @@ void write_seeds() {
   gs::data::save_image(at("a.png"), picture(8, 6));
   gs::data::save_image(at("a.jpg"), picture(8, 6));
   write_bmp("a.bmp", 5, 3);
+  dir = root + "/fuzz_request";
+  write_request_seeds();
 }
 
 }  // namespace

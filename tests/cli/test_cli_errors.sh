@@ -27,6 +27,11 @@ expect_error "unknown command 'frobnicate'" "$GS" frobnicate
 expect_error "unknown option --colour" "$GS-dev" verify --colour
 expect_error "unknown command 'verify'" "$GS" verify
 expect_error "no such file" "$GS" stylize --model "$TMP/none.h5" --content x --style y --out "$TMP/o.png"
+# graphstyle serve: its options and model are checked before it listens.
+expect_error "no such file" "$GS" serve --model "$TMP/none.h5" --port 0
+expect_error "option --workers 0" "$GS" serve --model "$TMP/none.h5" --workers 0
+expect_error "option --port 70000" "$GS" serve --model "$TMP/none.h5" --port 70000
+expect_error "unknown option --colour" "$GS" serve --model "$TMP/none.h5" --colour red
 
 W=$SHARED/weights
 if [ ! -f "$W/vgg_normalised.pth" ] || [ ! -d "$SHARED/images" ]; then

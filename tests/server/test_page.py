@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""The explorer page of graphstyle serve in a real headless Chromium, driven over the DevTools protocol.
+"""The explorer page of graphstyle serve in a real headless browser: Chromium over the DevTools
+protocol, or Firefox over WebDriver BiDi.
 
-  usage: test_page.py path/to/graphstyle path/to/shared source_dir screenshot.png
+  usage: test_page.py path/to/graphstyle path/to/shared source_dir screenshot.png [chromium|firefox]
 
 Starts the server (127.0.0.1, a free port) and Chromium, loads the page, uploads a content and a style
 image through the page's file inputs, clicks Stylize, waits for the result, clicks a point of the
 result, and checks that the explorer outlined style patches (pixels of the strongest patch's colour
 appear on the style canvas), listed the node's edges and drew the scale overlay's legend. Any
 JavaScript exception fails the test. The screenshot of the final page is kept (a test artifact).
-Python's standard library only (a minimal WebSocket client); SKIPPED without chromium.
+Python's standard library only (a minimal WebSocket client); SKIPPED without the browser.
 """
 import base64
 import json
@@ -24,13 +25,15 @@ import time
 import urllib.request
 
 GS, SHARED, SOURCE, SHOT = sys.argv[1:5]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER = sys.argv[5] if len(sys.argv) > 5 else "chromium"
+EXE = (shutil.which("chromium") or shutil.which("chromium-browser")) if BROWSER == "chromium" else \
+    (shutil.which("firefox-esr") or shutil.which("firefox"))
 TRAINED = os.path.join(SOURCE, "models", "trained", "graphstyle_gnn.h5")
 VGG = os.path.join(SHARED, "weights", "vgg_normalised.pth")
 CONTENT = os.path.realpath(os.path.join(SHARED, "images", "content", "sailboat.jpg"))
 STYLE = os.path.realpath(os.path.join(SHARED, "images", "style", "starry_night.jpg"))
-if not CHROMIUM:
-    print("SKIPPED: chromium not found (apt-get install chromium): the page's browser test")
+if not EXE:
+    print(f"SKIPPED: {BROWSER} not found (apt-get install {BROWSER}): the page's browser test")
     sys.exit(0)
 for need in (TRAINED, VGG, CONTENT, STYLE):
     if not os.path.exists(need):
@@ -38,8 +41,8 @@ for need in (TRAINED, VGG, CONTENT, STYLE):
         sys.exit(0)
 
 
-class DevTools:
-    """Just enough of RFC 6455 for the DevTools protocol: masked text frames out, text frames in."""
+class WebSocketJson:
+    """Just enough of RFC 6455 for a browser's remote protocol: masked text frames out, text frames in."""
 
     def __init__(self, ws_url):
         host_port, path = ws_url[len("ws://"):].split("/", 1)
@@ -91,9 +94,21 @@ class DevTools:
             m = self._recv()
             if m.get("id") == self.next_id:
                 if "error" in m:
-                    raise RuntimeError(f"{method}: {m['error']}")
+                    raise RuntimeError(f"{method}: {m['error']} {m.get('message', '')}")
                 return m.get("result", {})
             self.events.append(m)
+
+
+class Chromium(WebSocketJson):
+    """The Chrome DevTools protocol."""
+
+    def __init__(self, ws_url):
+        super().__init__(ws_url)
+        for domain in ("Page", "Runtime", "DOM"):
+            self.call(f"{domain}.enable")
+
+    def navigate(self, url):
+        self.call("Page.navigate", url=url)
 
     def js(self, expression):
         r = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)
@@ -101,9 +116,68 @@ class DevTools:
             raise RuntimeError(f"{expression}: {r['exceptionDetails']}")
         return r["result"].get("value")
 
+    def set_files(self, selector, path):
+        root = self.call("DOM.getDocument")["root"]["nodeId"]
+        node = self.call("DOM.querySelector", nodeId=root, selector=selector)["nodeId"]
+        self.call("DOM.setFileInputFiles", nodeId=node, files=[path])
+
     def click(self, x, y):
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             self.call("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
+
+    def screenshot(self):
+        return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+
+    def js_errors(self):
+        return [e["params"]["exceptionDetails"] for e in self.events if e.get("method") == "Runtime.exceptionThrown"]
+
+
+class Firefox(WebSocketJson):
+    """WebDriver BiDi, Firefox's remote protocol."""
+
+    def __init__(self, ws_url):
+        super().__init__(ws_url)
+        self.call("session.new", capabilities={})
+        self.context = self.call("browsingContext.getTree")["contexts"][0]["context"]
+        self.call("session.subscribe", events=["log.entryAdded"])
+        self.call("browsingContext.setViewport", context=self.context, viewport={"width": 1400, "height": 1250})
+
+    def navigate(self, url):
+        self.call("browsingContext.navigate", context=self.context, url=url, wait="complete")
+
+    def _evaluate(self, expression, ownership="none"):
+        r = self.call("script.evaluate", expression=expression, target={"context": self.context}, awaitPromise=True,
+                      resultOwnership=ownership)
+        if r.get("type") == "exception":
+            raise RuntimeError(f"{expression}: {r['exceptionDetails']}")
+        return r["result"]
+
+    def _plain(self, v):  # BiDi's serialised values -> Python values
+        if v.get("type") == "array":
+            return [self._plain(x) for x in v["value"]]
+        if v.get("type") == "object":
+            return {k: self._plain(x) for k, x in v["value"]}
+        return v.get("value")
+
+    def js(self, expression):
+        return self._plain(self._evaluate(expression))
+
+    def set_files(self, selector, path):
+        element = self._evaluate(f"document.querySelector('{selector}')", "root")
+        self.call("input.setFiles", context=self.context, element={"sharedId": element["sharedId"]}, files=[path])
+
+    def click(self, x, y):
+        self.call("input.performActions", context=self.context, actions=[{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [{"type": "pointerMove", "x": int(x), "y": int(y)}, {"type": "pointerDown", "button": 0},
+                        {"type": "pointerUp", "button": 0}]}])
+
+    def screenshot(self):
+        return base64.b64decode(self.call("browsingContext.captureScreenshot", context=self.context)["data"])
+
+    def js_errors(self):
+        return [e["params"].get("text") for e in self.events if e.get("method") == "log.entryAdded"
+                and e["params"].get("type") == "javascript" and e["params"].get("level") == "error"]
 
 
 def wait_for(condition, seconds, what):
@@ -127,26 +201,38 @@ try:
     line = server.stdout.readline()
     port = int(line.split("127.0.0.1:")[1].split("/")[0])
     profile = os.path.join(tmp, "profile")
-    browser = subprocess.Popen([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                "--disable-dev-shm-usage", "--remote-debugging-port=0", f"--user-data-dir={profile}",
-                                "--window-size=1400,1250", "about:blank"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    active = os.path.join(profile, "DevToolsActivePort")
-    wait_for(lambda: os.path.exists(active) and open(active).read().count("\n") >= 1, 30, "Chromium's DevTools port")
-    devtools_port = int(open(active).read().split("\n")[0])
-    targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list"))
-    page = next(t for t in targets if t["type"] == "page")
-    dt = DevTools(page["webSocketDebuggerUrl"])
-    for domain in ("Page", "Runtime", "DOM"):
-        dt.call(f"{domain}.enable")
-    dt.call("Page.navigate", url=f"http://127.0.0.1:{port}/")
+    os.makedirs(profile)
+    if BROWSER == "chromium":
+        browser = subprocess.Popen([EXE, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                    "--disable-dev-shm-usage", "--remote-debugging-port=0", f"--user-data-dir={profile}",
+                                    "--window-size=1400,1250", "about:blank"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        active = os.path.join(profile, "DevToolsActivePort")
+        wait_for(lambda: os.path.exists(active) and open(active).read().count("\n") >= 1, 30, "Chromium's DevTools port")
+        devtools_port = int(open(active).read().split("\n")[0])
+        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{devtools_port}/json/list"))
+        dt = Chromium(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"])
+    else:
+        with socket.socket() as free:  # Firefox listens where it is told: a free port
+            free.bind(("127.0.0.1", 0))
+            bidi_port = free.getsockname()[1]
+        browser = subprocess.Popen([EXE, "--headless", "--no-remote", "--profile", profile,
+                                    f"--remote-debugging-port={bidi_port}", "about:blank"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def connect():
+            try:
+                return Firefox(f"ws://127.0.0.1:{bidi_port}/session")
+            except (OSError, RuntimeError):
+                return None
+        dt = wait_for(connect, 60, "Firefox's WebDriver BiDi port")
+    print(f"browser: {BROWSER}")
+    dt.navigate(f"http://127.0.0.1:{port}/")
     wait_for(lambda: dt.js("document.readyState") == "complete" and dt.js("!!document.getElementById('go')"), 20, "the page")
 
     # Upload through the page's own file inputs (as a picked file would arrive).
-    root = dt.call("DOM.getDocument")["root"]["nodeId"]
     for field, path in (("content", CONTENT), ("style", STYLE)):
-        node = dt.call("DOM.querySelector", nodeId=root, selector=f"#{field}-file")["nodeId"]
-        dt.call("DOM.setFileInputFiles", nodeId=node, files=[path])
+        dt.set_files(f"#{field}-file", path)
     wait_for(lambda: dt.js("!document.getElementById('go').disabled"), 10, "the Stylize button to be enabled")
     dt.js("document.getElementById('size').value = '128'")
     box = dt.js("(() => { const b = document.getElementById('go').getBoundingClientRect(); return [b.x + b.width / 2, b.y + b.height / 2]; })()")
@@ -179,12 +265,11 @@ try:
         legend = dt.js("document.getElementById('legend').textContent")
         if "scale" not in legend or not dt.js("!!document.querySelector('#legend canvas')"):
             failures.append(f"the scale overlay's legend: {legend}")
-    errors = [e for e in dt.events if e.get("method") == "Runtime.exceptionThrown"]
+    errors = dt.js_errors()
     if errors:
-        failures.append(f"JavaScript exceptions: {errors[0]['params']['exceptionDetails']}")
-    shot = dt.call("Page.captureScreenshot", format="png")["data"]
+        failures.append(f"JavaScript errors: {errors[0]}")
     with open(SHOT, "wb") as f:
-        f.write(base64.b64decode(shot))
+        f.write(dt.screenshot())
     print(f"screenshot: {SHOT}")
 finally:
     for p in (browser, server):

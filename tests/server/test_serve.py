@@ -12,6 +12,7 @@
 5. --timeout: a request past its time limit gets 503. SIGTERM: the request in flight is answered, exit 0.
 Python's standard library only.
 """
+import atexit
 import concurrent.futures
 import json
 import os
@@ -59,10 +60,21 @@ def multipart(fields):
     return b"".join(out), f"multipart/form-data; boundary={boundary}"
 
 
+RUNNING = []  # servers to kill if this script dies before stopping them
+
+
+@atexit.register
+def kill_left_over():
+    for proc in RUNNING:
+        if proc.poll() is None:
+            proc.kill()
+
+
 class Server:
     def __init__(self, model, *args):
         self.proc = subprocess.Popen([GS, "serve", "--model", model, "--port", "0", *args], env=ENV,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        RUNNING.append(self.proc)
         line = self.proc.stdout.readline()
         if "listening on http://127.0.0.1:" not in line:
             self.proc.kill()
@@ -243,10 +255,25 @@ for name, send, want_status, want_field in bad:
         fail(f"bad input '{name}': not a one-line JSON error: {body[:200]}")
     elif want_field and error.get("field") != want_field:
         fail(f"bad input '{name}': field {error.get('field')}, expected {want_field}: {error}")
+# Random bytes (seeded): as the image parts, JPEG and PNG headers followed by junk, and as a whole body.
+import random
+rng = random.Random(15)
+junk_statuses = set()
+for i in range(24):
+    junk = bytes(rng.getrandbits(8) for _ in range(rng.randrange(1, 4000)))
+    prefix = [b"", b"\xff\xd8\xff\xe0", b"\x89PNG\r\n\x1a\n", b"BM"][i % 4]
+    if i % 6 == 5:
+        status, _, body = srv.request("POST", "/v1/stylize", junk, {"Content-Type": "multipart/form-data; boundary=x"})
+    else:
+        status, _, body = srv.post("/v1/stylize", with_(content=prefix + junk, style=read(style)))
+    junk_statuses.add(status)
+    if not 400 <= status < 500:
+        fail(f"random input {i}: status {status}: {body[:200]}")
 status, _, body = srv.request("GET", "/healthz")
 if status != 200 or json.loads(body).get("status") != "ok":
     fail(f"/healthz after the bad inputs: {status} {body}")
-print(f"3. bad inputs: {len(bad)} cases, each a 4xx with a JSON error; /healthz answers ({time.time() - t0:.1f} s)")
+print(f"3. bad inputs: {len(bad)} cases, each a 4xx with a JSON error; 24 random inputs: {sorted(junk_statuses)}; "
+      f"/healthz answers ({time.time() - t0:.1f} s)")
 
 # 4. Load: 16 clients, 200 requests, 2 workers, queue 8. Each input (content x alpha) has one right answer.
 variants = [(c, a) for c in contents for a in ("0.5", "1")]
