@@ -58,14 +58,16 @@ gs::Shape feature_shape(const Model::Impl& m, int width, int height) {
   return {1, m.stylizer.config().channels(), (height + 7) / 8, (width + 7) / 8};
 }
 
+}  // namespace
+
+namespace detail {
 void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh) {
   check_threads(o);
   check_fields(o);
   if (o.method == Method::gnn)
     gs::models::check_graph_options(detail::graph_options(o), feature_shape(m, cw, ch), feature_shape(m, sw, sh));
 }
-
-}  // namespace
+}  // namespace detail
 
 namespace detail {
 gs::models::GraphOptions graph_options(const StylizeOptions& o) {
@@ -139,12 +141,11 @@ void Model::check(const StylizeOptions& options, int cw, int ch, int sw, int sh)
     for (auto [name, w, h] : {std::tuple{"content", cw, ch}, std::tuple{"style", sw, sh}})
       if (w < 1 || h < 1)
         throw OptionError(name, std::string(name) + " image is empty (" + std::to_string(w) + "x" + std::to_string(h) + ")");
-    check_all(*impl_, options, cw, ch, sw, sh);
+    detail::check_all(*impl_, options, cw, ch, sw, sh);
   });
 }
 
-namespace {
-// The context's inference nets for this model, laid out on first use.
+namespace detail {
 Context::Impl& prepare(Context& context, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o) {
   const gs::models::Stylizer& m = model->stylizer;
   Context::Impl& ctx = context.impl();
@@ -160,6 +161,17 @@ Context::Impl& prepare(Context& context, const std::shared_ptr<const Model::Impl
   return ctx;
 }
 
+void check_style(const StyleFeatures& style, const std::shared_ptr<const Model::Impl>& model, const char* field) {
+  if (style.empty()) throw OptionError(field, std::string(field) + ": style features are empty: make them with encode_style");
+  if (style.impl().model.lock() != model)
+    throw OptionError(field, std::string(field) + ": style features were encoded by another model");
+}
+}  // namespace detail
+
+namespace {
+using detail::check_all;
+using detail::prepare;
+
 // content: [1,3,H,W]; fs the style's features (encoded from s, [1,3,Hs,Ws]) -> the stylized image.
 Image run(const std::shared_ptr<const Model::Impl>& impl, Context::Impl& ctx, const gs::Tensor& c, int cw, int ch,
           const gs::Tensor& s, gs::ag::Variable fs, const StylizeOptions& o, Trace* trace) {
@@ -168,8 +180,10 @@ Image run(const std::shared_ptr<const Model::Impl>& impl, Context::Impl& ctx, co
   if (tr) *tr = Trace::Impl{};
   gs::ag::NoGradGuard no_grad;
   gs::Tensor t;
+  detail::report(o, "encode content", 0.15);
   {  // the features go before the decoder takes its buffers
     const gs::ag::Variable fc((*ctx.encoder)(c));
+    detail::report(o, "graph", 0.5);
     if (o.method == Method::adain) {
       t = gs::nn::adain_mix(fc, fs, o.alpha).value();
     } else {
@@ -190,7 +204,10 @@ Image run(const std::shared_ptr<const Model::Impl>& impl, Context::Impl& ctx, co
     }
     fs = gs::ag::Variable();  // the image path's only reference: freed before the decoder runs
   }
-  return detail::to_image(gs::models::crop_to((*ctx.decoder)(t), ch, cw));
+  detail::report(o, "decode", 0.65);
+  Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), ch, cw));
+  detail::report(o, "done", 1.0);
+  return out;
 }
 }  // namespace
 
@@ -202,6 +219,7 @@ Image Model::stylize(Context& context, const Image& content, const Image& style,
     const ThreadsForCall threads(o.threads);
     Context::Impl& ctx = prepare(context, impl_, o);
     gs::ag::NoGradGuard no_grad;
+    detail::report(o, "encode style", 0.0);
     gs::ag::Variable fs((*ctx.encoder)(s));
     return run(impl_, ctx, c, content.width, content.height, s, std::move(fs), o, trace);
   });

@@ -40,6 +40,17 @@ struct Trace::Impl {
 
 namespace detail {
 gs::models::GraphOptions graph_options(const StylizeOptions& options);
+// Throws what Model::stylize throws for these options and image sizes.
+void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh);
+// The context's inference nets for this model, laid out on first use.
+Context::Impl& prepare(Context& context, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o);
+// Features of this model (OptionError naming `field` otherwise).
+void check_style(const StyleFeatures& style, const std::shared_ptr<const Model::Impl>& model, const char* field);
+// StylizeOptions::progress, if set. The shares are rough, after a 512 x 512 GNN stylization's time
+// (encoding each image about 30%, the graph stage 15%, decoding 30%).
+inline void report(const StylizeOptions& o, const char* stage, double fraction) {
+  if (o.progress) o.progress(stage, fraction);
+}
 }
 
 }  // namespace graphstyle

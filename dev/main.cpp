@@ -11,6 +11,7 @@
 namespace gs::tools {
 int run_verify(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
+int run_montage(const std::vector<std::string>& args);
 int run_graph_json(const std::vector<std::string>& args);
 }  // namespace gs::tools
 
@@ -23,6 +24,7 @@ struct DevCommand {
 const DevCommand kCommands[] = {
     {"verify", "check this build against the PyTorch golden files (--fixtures DIR)", gs::tools::run_verify},
     {"bench", "time the model's stages on this machine (bench conv | ...)", gs::tools::run_bench},
+    {"montage", "images side by side in a labelled grid (the README's gallery)", gs::tools::run_montage},
     {"graph-json", "a graph dump (stylize --dump-graph) as the JSON of serve's /v1/graph", gs::tools::run_graph_json},
 };
 

@@ -184,7 +184,7 @@ Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metri
 }
 
 // fc: [C,Hc,Wc] -> edges [Nc,kc+1]
-Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking) {
+Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking, const std::vector<int32_t>* region) {
   check_patch_size(p);
   check_map(fc, p, "content map fc");
   const int64_t Nc = nodes_of(fc, p);
@@ -192,6 +192,10 @@ Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking) {
     throw std::invalid_argument("kc=" + std::to_string(kc) + " must be in 1.." + std::to_string(Nc - 1) +
                                 " (the " + hw_str(fc) + " content map has " + std::to_string(Nc) +
                                 " nodes for p=" + std::to_string(p) + "; kc=0 means: skip the intra edges)");
+  if (region && static_cast<int64_t>(region->size()) != Nc)
+    throw std::invalid_argument("intra_edges: " + std::to_string(region->size()) + " region labels for " +
+                                std::to_string(Nc) + " content nodes");
+  const int32_t* label = region ? region->data() : nullptr;
 
   const Tensor fcc = fc.contiguous();
   const ShiftedMap map = shifted(fcc, finite_mean(fcc.data(), fcc.numel(), "content map fc"));
@@ -213,6 +217,9 @@ Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking) {
         const int64_t i = oy_i * gw + ox_i, j0 = oy_j * gw;
         const float s_i = st.sum[i], n_i = st.inv_norm[i];
         for (int64_t o = 0; o < gw; ++o) keys[o] = ncc(d[o], s_i, st.sum[j0 + o], n_i, st.inv_norm[j0 + o], inv_d);
+        if (label)  // NaN fails every `>=` below: another region's node is never offered
+          for (int64_t o = 0; o < gw; ++o)
+            if (label[j0 + o] != label[i]) keys[o] = std::numeric_limits<float>::quiet_NaN();
         offer_run(top, i, keys.data(), j0, gw, /*skip=*/i);
         if (mirror)
           for (int64_t o = 0; o < gw; ++o)
@@ -229,8 +236,9 @@ Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking) {
   e.score.resize(Nc * e.k);
   for (int64_t i = 0; i < Nc; ++i) {
     for (int64_t m = 0; m < kc; ++m) {
-      e.index[i * e.k + m] = top.indices(i)[m];
-      e.score[i * e.k + m] = top.keys(i)[m] + 0.f;
+      const bool empty = top.indices(i)[m] == std::numeric_limits<int32_t>::max();  // a small region
+      e.index[i * e.k + m] = empty ? static_cast<int32_t>(i) : top.indices(i)[m];
+      e.score[i * e.k + m] = empty ? st.self_ncc[i] : top.keys(i)[m] + 0.f;
     }
     e.index[i * e.k + kc] = static_cast<int32_t>(i);  // the self-loop comes last (MODEL.md 2.10)
     e.score[i * e.k + kc] = st.self_ncc[i];

@@ -9,6 +9,7 @@
 // per node (about 280 MB above the inputs for 256x256x512 maps).
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "graph/edges.h"
 #include "tensor/tensor.h"
@@ -33,6 +34,9 @@ Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metri
 
 // fc: [C,Hc,Wc] -> edges [Nc,kc+1]: the kc content nodes j != i with the largest NCC, then i
 // itself (the self-loop is the last column, its score the patch's NCC with itself).
-Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking = {});
+// With `region` ([Nc] labels), only nodes of node i's own region are candidates; a region with kc
+// or fewer nodes fills the missing slots with further self-loops (the node then listens to itself).
+Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking = {},
+                  const std::vector<int32_t>* region = nullptr);
 
 }  // namespace gs::graph

@@ -24,6 +24,7 @@
 // The C API: graphstyle/graphstyle.h.
 #pragma once
 
+#include "graphstyle/color.hpp"
 #include "graphstyle/error.hpp"
 #include "graphstyle/image.hpp"
 #include "graphstyle/model.hpp"

@@ -50,6 +50,41 @@ class StyleFeatures {
   std::shared_ptr<const Impl> impl_;
 };
 
+// Several styles for one stylization (Model::stylize_styles).
+//   blend:   labels empty; every content pixel takes every style by `weights` (>= 0, not all 0;
+//            normalised). GNN: a style's weight is a prior on the attention to its patches
+//            (log w added to the logits; weight 0 = no edges from it) and the AdaIN refinement
+//            targets the weighted mean of the styles' mean and deviation; AdaIN: the weighted sum
+//            of the per-style AdaIN features (pytorch-AdaIN's interpolation).
+//   regions: labels has one entry per content pixel (width * height, row by row): the index of
+//            its style, or -1 to keep the content there; weights must be empty. GNN: a node takes
+//            style edges only from its region's style and content edges only within its region.
+struct StyleSet {
+  std::vector<StyleFeatures> styles;
+  std::vector<float> weights;
+  std::vector<int> labels;
+};
+
+// Consecutive frames of one video in one style (Model::stylize_frame): each frame's style edges lean
+// towards the previous frame's, which damps flicker. `stickiness` is the NCC bonus a previous edge
+// gets over new candidates (0: every frame on its own; MODEL.md's NCC is in [-1, 1]). For small motion
+// between frames (under 8 pixels); a new size or style starts the sequence again.
+class FrameSequence {
+ public:
+  explicit FrameSequence(float stickiness = 0.05f);
+  ~FrameSequence();
+  FrameSequence(FrameSequence&&) noexcept;
+  FrameSequence& operator=(FrameSequence&&) noexcept;
+  // The share of the last frame's style edges that the frame before did not have (1 for a first frame).
+  double changed_edges() const;
+
+  struct Impl;
+  Impl& impl();  // for the library's own use
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 class Context {
  public:
   Context();
@@ -84,6 +119,13 @@ class Model {
   StyleFeatures encode_style(Context& context, const Image& style, const StylizeOptions& options) const;
   Image stylize(Context& context, const Image& content, const StyleFeatures& style, const StylizeOptions& options,
                 Trace* trace = nullptr) const;
+  // Blended styles or styles per region (StyleSet). Throws OptionError naming "weights", "labels"
+  // or "styles" when they do not fit.
+  Image stylize_styles(Context& context, const Image& content, const StyleSet& styles,
+                       const StylizeOptions& options) const;
+  // The next frame of `sequence` (method gnn, metric ncc; OptionError "method"/"metric" otherwise).
+  Image stylize_frame(Context& context, const Image& frame, const StyleFeatures& style, const StylizeOptions& options,
+                      FrameSequence& sequence) const;
   // With a Context of its own (its weights are laid out anew on every call).
   Image stylize(const Image& content, const Image& style, const StylizeOptions& options) const;
 

@@ -2,6 +2,8 @@
 // Start from Model::default_options(): its patch size is the model's, and a trained model file's
 // recommended settings (alpha, k, kc, stroke, mix) replace the defaults below.
 #pragma once
+#include <functional>
+
 #include "graphstyle/export.h"
 
 GRAPHSTYLE_EXPORT_BEGIN
@@ -31,6 +33,10 @@ struct StylizeOptions {
   // Give the heap's free memory back to the system (malloc_trim) before the big buffers of a large
   // image (one run in strips) are taken. Affects the whole process's heap, hence opt-in.
   bool trim_heap = false;
+  // Called on the calling thread as each stage of a stylization starts ("encode style", "encode
+  // content", "graph", "decode") and at the end ("done", 1), with the approximate share of the work
+  // done so far in [0, 1]: for a progress display. Empty: not called.
+  std::function<void(const char* stage, double fraction)> progress;
 };
 
 }  // namespace graphstyle

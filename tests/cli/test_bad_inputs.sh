@@ -153,5 +153,61 @@ option_row "stylize --out = --model" "names the same file as --model" "$I/good_m
 option_row "convert -o = --vgg" "names the same file as --vgg" "$I/good_zip.pth" \
   "$GS" convert --vgg "$I/good_zip.pth" --decoder "$I/good_legacy.pth" -o "$I/good_zip.pth"
 
+# --- stylize's many-image, blend, mask and colour options ---
+ST=("$GS" stylize --model "$I/good_model.h5" --size 0)
+C1="$I/good_content.png"
+S1="$I/good_style.jpg"
+mkdir -p "$W/empty_dir" "$W/dup/a" "$W/dup/b"
+cp "$C1" "$W/dup/a/same.png"
+cp "$C1" "$W/dup/b/same.png"
+option_row "stylize --style-weights count" "1 weights for 2 --style images" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --style-weights 0.7 --out "$W/o.png"
+option_row "stylize --style-weights not a number" "'x' is not a number >= 0" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --style-weights 0.7,x --out "$W/o.png"
+option_row "stylize --style-weights all 0" "all weights are 0" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --style-weights 0,0 --out "$W/o.png"
+option_row "stylize --style-weights with --mask" "--style-weights and --mask exclude each other" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --style-weights 1,1 --mask "$C1" --out "$W/o.png"
+option_row "stylize --mask colours != styles" "distinct colours, expected one per --style (2" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style none --mask "$C1" --out "$W/o.png"
+option_row "stylize --mask missing" "$W/no_mask.png" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style none --mask "$W/no_mask.png" --out "$W/o.png"
+option_row "stylize --mask bad image" "not a PNG, JPEG or BMP image" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style none --mask "$I/img_text.jpg" --out "$W/o.png"
+option_row "stylize --preserve-color with --luminance-only" "exclude each other" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --preserve-color --luminance-only --out "$W/o.png"
+option_row "stylize --out with many outputs" "this run writes 2 images: use --out-dir" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --out "$W/o.png"
+option_row "stylize --out and --out-dir" "give one of --out IMAGE and --out-dir DIR" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --out "$W/o.png" --out-dir "$W/od"
+option_row "stylize --out-dir is a file" "exists and is not a folder" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --out-dir "$C1"
+option_row "stylize --out is a folder" "is a folder (use --out-dir" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --out "$W/empty_dir"
+option_row "stylize --ext" "option --ext gif: expected png | jpg" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --out-dir "$W/od" --ext gif
+option_row "stylize --content empty folder" "$W/empty_dir: no images" "$C1" \
+  "${ST[@]}" --content "$W/empty_dir" --style "$S1" --out-dir "$W/od"
+option_row "stylize --content two files, one output name" "would both write" "$C1" \
+  "${ST[@]}" --content "$W/dup" --style "$S1" --out-dir "$W/od"
+option_row "stylize --method adain --k" "--k is a GNN option: it needs --method gnn" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --method adain --k 3 --out "$W/o.png"
+option_row "stylize --seed" "option --seed -1: expected a whole number" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --seed -1 --out "$W/o.png"
+option_row "stylize --style none without --mask" "none" "$C1" \
+  "${ST[@]}" --content "$C1" --style none --out "$W/o.png"
+option_row "stylize --temporal with adain" "--temporal on needs --method gnn" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --method adain --temporal on --out "$W/o.png"
+option_row "stylize --temporal with a blend" "one style per output" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --style-weights 1,1 --temporal on --out "$W/o.png"
+option_row "stylize --temporal value" "option --temporal yes: expected on | off" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --temporal yes --out "$W/o.png"
+mkdir -p "$W/ov"
+cp "$C1" "$W/ov/x.png"
+cp "$C1" "$W/ov/x_y.png"
+cp "$S1" "$W/ov/y.jpg"
+option_row "stylize --out-dir over an input" "names the same file as --content" "$W/ov/x_y.png" \
+  "${ST[@]}" --content "$W/ov/x.png" --content "$W/ov/x_y.png" --style "$W/ov/y.jpg" --out-dir "$W/ov"
+
 echo "$rows rows, $failures failures"
 [ "$failures" -eq 0 ]

@@ -45,9 +45,9 @@ else
   # wrong weights
   expect_error "looks like an AdaIN decoder" "$GS" convert --vgg "$W/decoder.pth" --decoder "$W/decoder.pth" -o "$TMP/m2.h5"
   expect_error "not a graphstyle model file" "$GS" stylize --model "$W/decoder.pth" --content "$C" --style "$S" --out "$TMP/o.png"
-  # images: missing, a directory, not an image, truncated, too large
+  # images: missing, a folder with --out, not an image, truncated, too large
   expect_error "$TMP/missing.jpg: no such file" run --content "$TMP/missing.jpg" --style "$S"
-  expect_error "is a directory" run --content "$SHARED/images" --style "$S"
+  expect_error "this run writes 38 images: use --out-dir DIR" run --content "$SHARED/images" --style "$S"  # a folder of contents
   echo "hello" >"$TMP/text.png"
   expect_error "$TMP/text.png: not a PNG, JPEG or BMP image" run --content "$TMP/text.png" --style "$S"
   head -c 40000 "$C" >"$TMP/cut.jpg"

@@ -1,0 +1,105 @@
+// Model::stylize_frame (video frames, edges leaning towards the previous frame's).
+#include "graphstyle/graphstyle.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "api_fixture.h"
+#include "data/released_weights.h"
+#include "e2e_fixture.h"
+#include "models/weights.h"
+#include "shared_path.h"
+
+using gs::test::contains;
+
+namespace {
+graphstyle::Image crop(const graphstyle::Image& im, int x0, int width) {
+  graphstyle::Image out(width, im.height);
+  for (int y = 0; y < im.height; ++y)
+    for (int x = 0; x < width; ++x)
+      for (int c = 0; c < 3; ++c)
+        out.pixels[3 * (size_t(y) * width + x) + c] = im.pixels[3 * (size_t(y) * im.width + x0 + x) + c];
+  return out;
+}
+
+// Mean absolute difference of b against a moved `shift` pixels left (the same scene points).
+double aligned_mad(const graphstyle::Image& a, const graphstyle::Image& b, int shift) {
+  double sum = 0;
+  size_t n = 0;
+  for (int y = 0; y < a.height; ++y)
+    for (int x = 0; x + shift < a.width; ++x)
+      for (int c = 0; c < 3; ++c) {
+        sum += std::abs(b.pixels[3 * (size_t(y) * b.width + x) + c] - a.pixels[3 * (size_t(y) * a.width + x + shift) + c]);
+        ++n;
+      }
+  return sum / n;
+}
+}  // namespace
+
+TEST_CASE("frames: stickiness 0 is the plain stylization; options the frames cannot use are refused") {
+  const gs::test::TinyModelFile file;
+  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f), s = gs::test::smooth_image(56, 48, 1.f);
+  graphstyle::StylizeOptions o = model.default_options();
+  o.k = 3;
+  o.kc = 2;
+  graphstyle::Context ctx;
+  const graphstyle::StyleFeatures e = model.encode_style(ctx, s, o);
+  graphstyle::FrameSequence independent(0.f);
+  CHECK(model.stylize_frame(ctx, c, e, o, independent).pixels == model.stylize(ctx, c, e, o).pixels);
+  CHECK(independent.changed_edges() == 1.0);
+  model.stylize_frame(ctx, c, e, o, independent);
+  CHECK(independent.changed_edges() == 0.0);  // the same frame again: the same edges
+  o.metric = graphstyle::Metric::euclidean;
+  CHECK_THROWS_WITH_AS(model.stylize_frame(ctx, c, e, o, independent), contains("metric: frame sequences use NCC"),
+                       graphstyle::OptionError);
+  o.metric = graphstyle::Metric::ncc;
+  o.method = graphstyle::Method::adain;
+  CHECK_THROWS_AS(model.stylize_frame(ctx, c, e, o, independent), graphstyle::OptionError);
+  CHECK_THROWS_WITH_AS(graphstyle::FrameSequence(-1.f), contains("stickiness -1"), graphstyle::OptionError);
+}
+
+// Shifted crops of one photo as a panning video: with the edges leaning on the previous frame's,
+// fewer edges change from frame to frame (measured 34.5% -> 15.4% of the style edges).
+TEST_CASE("frames: a panning sequence flickers less with stickiness (shipped model)") {
+  const std::string shipped = GRAPHSTYLE_SOURCE_DIR "/models/trained/graphstyle_gnn.h5";
+  const std::string vgg = gs::test::shared_file("weights/vgg_normalised.pth");
+  const std::string content_path = gs::test::shared_file("images/content/chicago.jpg");
+  const std::string style_path = gs::test::shared_file("images/style/starry_night.jpg");
+  if (vgg.empty() || content_path.empty() || style_path.empty() || !std::filesystem::exists(shipped)) return;
+  const gs::data::TrainedWeights w = gs::data::load_trained_weights(shipped);
+  const gs::data::StateDict decoder(w.params.begin(), w.params.end());
+  const gs::models::Stylizer joined(
+      w.config, gs::models::assemble_params(w.config, gs::data::load_encoder_weights(vgg), {}, decoder, "shipped model"));
+  gs::test::TempDir dir;
+  gs::data::save_model_file(dir.file("m.h5"), joined.config(), joined.named_tensors());
+  const graphstyle::Model model = graphstyle::Model::load(dir.file("m.h5"));
+
+  constexpr int kFrames = 5, kShift = 4;
+  const graphstyle::Image wide = graphstyle::resize(graphstyle::load_image(content_path), 256 + kShift * kFrames, 256);
+  const graphstyle::Image style = graphstyle::resize(graphstyle::load_image(style_path), 320, 256);
+  const graphstyle::StylizeOptions o = model.default_options();
+  graphstyle::Context ctx;
+  const graphstyle::StyleFeatures e = model.encode_style(ctx, style, o);
+  double mad[2] = {0, 0}, changed[2] = {0, 0};
+  for (int sticky = 0; sticky < 2; ++sticky) {
+    graphstyle::FrameSequence seq(sticky ? 0.05f : 0.f);
+    graphstyle::Image previous;
+    for (int f = 0; f < kFrames; ++f) {
+      const graphstyle::Image out = model.stylize_frame(ctx, crop(wide, f * kShift, 256), e, o, seq);
+      if (f > 0) {
+        mad[sticky] += aligned_mad(previous, out, kShift) / (kFrames - 1);
+        changed[sticky] += seq.changed_edges() / (kFrames - 1);
+      }
+      previous = out;
+    }
+  }
+  MESSAGE("panning " << kShift << " px per frame: style edges changed " << 100 * changed[0] << "% -> " << 100 * changed[1]
+                     << "%, aligned mean abs difference " << mad[0] << " -> " << mad[1]);
+  CHECK(changed[1] < 0.7 * changed[0]);
+  // The outputs' aligned difference is reported, not asserted: measured 0.1136 -> 0.1134, a 0.2%
+  // change that float rounding at another thread count could reverse (README, "Video frames").
+}
