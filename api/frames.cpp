@@ -1,5 +1,6 @@
 // Model::stylize_frame: video frames whose style edges lean towards the previous frame's
-// (graph/sticky_edges.h).
+// (graph/sticky_edges.h) and whose outputs lean towards the previous output along the content's
+// motion (video/temporal_blend.h).
 #include <omp.h>
 
 #include <optional>
@@ -11,26 +12,33 @@
 #include "graph/edge_list.h"
 #include "graph/sticky_edges.h"
 #include "models/graph_stage.h"
+#include "video/temporal_blend.h"
 
 namespace graphstyle {
 
 struct FrameSequence::Impl {
-  float stickiness = 0.05f;
+  float stickiness = 0.05f, smoothing = 0.5f;
   std::optional<gs::graph::Edges> previous;
   const void* style = nullptr;  // the StyleFeatures the edges point into
-  double changed = 1.0;
+  Image previous_frame, previous_output;  // kept only when smoothing
+  double changed = 1.0, smoothed = 0.0;
 };
 
-FrameSequence::FrameSequence(float stickiness) : impl_(std::make_unique<Impl>()) {
+FrameSequence::FrameSequence(float stickiness, float smoothing) : impl_(std::make_unique<Impl>()) {
   if (!(stickiness >= 0.f && stickiness <= 2.f))
     throw OptionError("stickiness", "stickiness " + std::to_string(stickiness) + " must be in [0, 2] (an NCC bonus)");
+  if (!(smoothing >= 0.f && smoothing < 1.f))
+    throw OptionError("smoothing", "smoothing " + std::to_string(smoothing) +
+                                       " must be in [0, 1) (the weight of the previous output)");
   impl_->stickiness = stickiness;
+  impl_->smoothing = smoothing;
 }
 FrameSequence::~FrameSequence() = default;
 FrameSequence::FrameSequence(FrameSequence&&) noexcept = default;
 FrameSequence& FrameSequence::operator=(FrameSequence&&) noexcept = default;
 FrameSequence::Impl& FrameSequence::impl() { return *impl_; }
 double FrameSequence::changed_edges() const { return impl_->changed; }
+double FrameSequence::smoothed_share() const { return impl_->smoothed; }
 
 Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeatures& style, const StylizeOptions& o,
                            FrameSequence& sequence) const {
@@ -49,12 +57,12 @@ Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeat
       const gs::models::GraphOptions g = detail::graph_options(o);
       detail::report(o, "encode content", 0.15);
       gs::Tensor t;
+      bool follow = false;  // this frame continues the sequence (same style, same size)
       {
         const gs::Tensor fc = (*ctx.encoder)(c), &fs = style.impl().features;
         detail::report(o, "graph", 0.5);
         const int64_t nodes = (fc.size(2) - g.p + 1) * (fc.size(3) - g.p + 1);
-        const bool follow = seq.previous && seq.style == &style.impl() && seq.previous->nodes == nodes &&
-                            seq.previous->k == g.k;
+        follow = seq.previous && seq.style == &style.impl() && seq.previous->nodes == nodes && seq.previous->k == g.k;
         gs::graph::Edges edges = gs::graph::sticky_inter_edges(fc.select(0, 0), fs.select(0, 0), g.p, g.k,
                                                                follow ? &*seq.previous : nullptr, seq.stickiness);
         seq.changed = follow ? gs::graph::changed_share(edges, *seq.previous) : 1.0;
@@ -67,6 +75,17 @@ Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeat
       }
       detail::report(o, "decode", 0.65);
       Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), frame.height, frame.width));
+      seq.smoothed = 0.0;
+      if (seq.smoothing > 0.f) {
+        if (follow && seq.previous_frame.width == frame.width && seq.previous_frame.height == frame.height) {
+          detail::report(o, "smooth", 0.9);
+          seq.smoothed = gs::video::blend_with_previous(seq.previous_frame.pixels.data(), frame.pixels.data(),
+                                                        seq.previous_output.pixels.data(), out.pixels.data(),
+                                                        frame.width, frame.height, seq.smoothing);
+        }
+        seq.previous_frame = frame;
+        seq.previous_output = out;
+      }
       detail::report(o, "done", 1.0);
       if (o.threads > 0) omp_set_num_threads(previous_threads);
       return out;

@@ -46,7 +46,9 @@ const std::string kUsage =
     "  --preserve-color    give the style the content's colours first (RGB mean and covariance)\n"
     "  --luminance-only    stylize the luminance only and keep the content's colours\n"
     "  --temporal on|off   the contents are video frames in name order: each frame's style edges lean\n"
-    "                      towards the previous frame's, which damps flicker (GNN, one output per frame) (off)\n"
+    "                      towards the previous frame's, and each output towards the previous output\n"
+    "                      along the frames' optical flow, which damps flicker (GNN, one output per frame) (off)\n"
+    "  --temporal-smoothing X  the previous output's weight in that pull, in [0, 1) (0.5; 0: edges only)\n"
     "  --seed N            accepted for scripts; stylization is deterministic (no randomness enters)\n" +
     stylize_options_usage("512") +
     "Inspection (--method gnn, one content and one style):\n"
@@ -143,12 +145,15 @@ class Stylizer {
     return it->second;
   }
 
-  // The next frame of a video in one style; returns the share of style edges that changed.
-  graphstyle::Image run_frame(const graphstyle::Image& frame, const std::string& style, double* changed) {
-    graphstyle::FrameSequence& seq = sequences_.try_emplace(style).first->second;
+  // The next frame of a video in one style; says the share of style edges that changed and the share
+  // of pixels pulled towards the previous output.
+  graphstyle::Image run_frame(const graphstyle::Image& frame, const std::string& style, float smoothing,
+                              double* changed, double* smoothed) {
     try {
+      graphstyle::FrameSequence& seq = sequences_.try_emplace(style, 0.05f, smoothing).first->second;
       graphstyle::Image out = model_.stylize_frame(context_, frame, style_for(style, frame), o_, seq);
       *changed = seq.changed_edges();
+      *smoothed = seq.smoothed_share();
       return out;
     } catch (const graphstyle::OptionError& e) {
       rethrow_as_flag(e);
@@ -223,6 +228,9 @@ int run_stylize(const std::vector<std::string>& argv) {
   const std::string mask_path = args.get("--mask", "");
   const bool preserve = args.flag("--preserve-color"), luminance = args.flag("--luminance-only");
   const bool temporal = args.get_on_off("--temporal", false);
+  const float smoothing = static_cast<float>(args.get_double("--temporal-smoothing", 0.5, 0.0, 0.999));
+  if (args.value("--temporal-smoothing") && !temporal)
+    throw std::invalid_argument("--temporal-smoothing needs --temporal on");
   args.get_int("--seed", 0, 0, INT64_MAX);
   const std::string method = args.get_choice("--method", "gnn", {"gnn", "adain"});
   for (const char* name : {"--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric", "--mix"})
@@ -315,7 +323,7 @@ int run_stylize(const std::vector<std::string>& argv) {
   // Many outputs: a bad file is reported and skipped; the summary says what failed.
   train::ProgressLine progress("stylize", static_cast<int64_t>(jobs.size()), "img");
   size_t done = 0, failed = 0;
-  double changed_sum = 0;  // --temporal: style edges that changed from the previous frame
+  double changed_sum = 0, smoothed_sum = 0;  // --temporal: per frame that followed another
   size_t followed = 0;
   std::map<size_t, graphstyle::Image> content_cache;  // the current content only (jobs are by content)
   std::map<size_t, std::string> content_error;
@@ -337,10 +345,12 @@ int run_stylize(const std::vector<std::string>& argv) {
       std::vector<int> labels;
       if (mask) labels = mask_labels(*mask, mask_path, static_cast<int>(styles.size()), content.width, content.height);
       if (temporal) {
-        double changed = 1.0;
-        graphstyle::save_image(job.out, stylizer.run_frame(content, job_styles[0], &changed), quality);
+        double changed = 1.0, smoothed = 0.0;
+        graphstyle::save_image(job.out, stylizer.run_frame(content, job_styles[0], smoothing, &changed, &smoothed),
+                               quality);
         if (changed < 1.0) {
           changed_sum += changed;
+          smoothed_sum += smoothed;
           ++followed;
         }
       } else {
@@ -360,7 +370,8 @@ int run_stylize(const std::vector<std::string>& argv) {
               jobs.size(), with_slash(out_dir).c_str(), seconds, seconds > 0 ? done / seconds : 0.0, styles.size(),
               styles.size() == 1 ? "" : "s", failed ? "; failures above" : "");
   if (temporal && followed)
-    std::printf("style edges changed between consecutive frames: %.1f%% on average\n", 100 * changed_sum / followed);
+    std::printf("between consecutive frames, on average: %.1f%% of the style edges changed, %.1f%% of the pixels "
+                "were smoothed along the motion\n", 100 * changed_sum / followed, 100 * smoothed_sum / followed);
   return failed ? 1 : 0;
 }
 

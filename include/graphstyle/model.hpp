@@ -65,18 +65,24 @@ struct StyleSet {
   std::vector<int> labels;
 };
 
-// Consecutive frames of one video in one style (Model::stylize_frame): each frame's style edges lean
-// towards the previous frame's, which damps flicker. `stickiness` is the NCC bonus a previous edge
-// gets over new candidates (0: every frame on its own; MODEL.md's NCC is in [-1, 1]). For small motion
-// between frames (under 8 pixels); a new size or style starts the sequence again.
+// Consecutive frames of one video in one style (Model::stylize_frame), with two dampers of flicker:
+// - `stickiness`: each frame's style edges lean towards the previous frame's; the NCC bonus a
+//   previous edge gets over new candidates (MODEL.md's NCC is in [-1, 1]). Nodes are matched by grid
+//   position, which suits small motion (under 8 pixels between frames).
+// - `smoothing`: each output is pulled towards the previous output moved along the content frames'
+//   optical flow, where the flow passes a forward-backward check (video/temporal_blend.h); the
+//   weight of the previous output, in [0, 1).
+// Both 0: every frame on its own. A new size or style starts the sequence again.
 class FrameSequence {
  public:
-  explicit FrameSequence(float stickiness = 0.05f);
+  explicit FrameSequence(float stickiness = 0.05f, float smoothing = 0.5f);
   ~FrameSequence();
   FrameSequence(FrameSequence&&) noexcept;
   FrameSequence& operator=(FrameSequence&&) noexcept;
   // The share of the last frame's style edges that the frame before did not have (1 for a first frame).
   double changed_edges() const;
+  // The share of the last output's pixels pulled towards the previous output (0 for a first frame).
+  double smoothed_share() const;
 
   struct Impl;
   Impl& impl();  // for the library's own use

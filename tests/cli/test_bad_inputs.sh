@@ -202,6 +202,10 @@ option_row "stylize --temporal with a blend" "one style per output" "$C1" \
   "${ST[@]}" --content "$C1" --style "$S1" --style "$S1" --style-weights 1,1 --temporal on --out "$W/o.png"
 option_row "stylize --temporal value" "option --temporal yes: expected on | off" "$C1" \
   "${ST[@]}" --content "$C1" --style "$S1" --temporal yes --out "$W/o.png"
+option_row "stylize --temporal-smoothing 1" "option --temporal-smoothing 1: expected a number in [0, 0.999]" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --temporal on --temporal-smoothing 1 --out "$W/o.png"
+option_row "stylize --temporal-smoothing alone" "--temporal-smoothing needs --temporal on" "$C1" \
+  "${ST[@]}" --content "$C1" --style "$S1" --temporal-smoothing 0.3 --out "$W/o.png"
 mkdir -p "$W/ov"
 cp "$C1" "$W/ov/x.png"
 cp "$C1" "$W/ov/x_y.png"
