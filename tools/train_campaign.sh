@@ -33,10 +33,16 @@ else
              -o "$START_MODEL" >/dev/null ;;
     *) echo "train_campaign: START must be shipped or adain" >&2; exit 1 ;;
   esac
+  # m07p2's settings; an option given on the command line replaces its default here (train rejects
+  # an option given twice).
+  DEFAULTS=(--batch 4 --crop 256 --resize 640 --resize-min 256 --flip on --lr 1e-4 --lr-decoder 1e-5
+    --alpha 0.7 --mix 1 --photo-weight 2 --seed 1 --steps "${STEPS:-100000}"
+    --save-every 100 --snapshot-every 100 --preview-every 200)
+  KEPT=()
+  for ((i = 0; i < ${#DEFAULTS[@]}; i += 2)); do
+    [[ " $* " == *" ${DEFAULTS[i]} "* ]] || KEPT+=("${DEFAULTS[i]}" "${DEFAULTS[i+1]}")
+  done
   run --content "$DATA/train/content" --style "$DATA/train/style" --out "$RUN" \
-    --model "$START_MODEL" --init-decoder "$START_MODEL" "${GRAPH[@]}" \
-    --batch 4 --crop 256 --resize 640 --resize-min 256 --flip on --lr 1e-4 --lr-decoder 1e-5 \
-    --alpha 0.7 --mix 1 --photo-weight 2 --seed 1 --steps "${STEPS:-100000}" \
-    --save-every 100 --snapshot-every 100 --preview-every 200 "$@"
+    --model "$START_MODEL" --init-decoder "$START_MODEL" "${GRAPH[@]}" "${KEPT[@]}" "$@"
 fi
 echo "train_campaign: running in the background; log $RUN/stdout.log, losses $RUN/log.csv"
