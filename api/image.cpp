@@ -7,6 +7,7 @@
 
 #include "api/convert.h"
 #include "data/image.h"
+#include "data/image_folder.h"
 
 namespace graphstyle {
 
@@ -122,6 +123,18 @@ Image resize(const Image& image, int width, int height) {
       throw OptionError("width", "width x height " + std::to_string(width) + "x" + std::to_string(height) +
                                      " must be at least 1x1");
     return detail::to_image(gs::data::resize_image(detail::to_tensor(image, "image").select(0, 0), height, width));
+  });
+}
+
+std::vector<std::string> list_images(const std::string& folder, const std::string& field) {
+  return detail::translate([&] {
+    try {
+      return gs::data::list_images(folder, field);
+    } catch (const std::invalid_argument& e) {
+      throw OptionError(field, e.what());
+    } catch (const std::runtime_error& e) {
+      throw OptionError(field, e.what(), ErrorCode::file);
+    }
   });
 }
 

@@ -1,6 +1,4 @@
 // graphstyle::Model and Context: loading, options, and stylizing through the library's inference nets.
-#include <omp.h>
-
 #include <cmath>
 #include <mutex>
 #include <string>
@@ -20,21 +18,6 @@ namespace {
 
 // HDF5 may be built without its thread-safety switch: one load at a time.
 std::mutex g_hdf5_mutex;
-
-// The calling thread's OpenMP thread count for one call (an ICV of the calling thread only).
-class ThreadsForCall {
- public:
-  explicit ThreadsForCall(int threads) : previous_(omp_get_max_threads()), set_(threads > 0) {
-    if (set_) omp_set_num_threads(threads);
-  }
-  ~ThreadsForCall() {
-    if (set_) omp_set_num_threads(previous_);
-  }
-
- private:
-  int previous_;
-  bool set_;
-};
 
 void check_threads(const StylizeOptions& o) {
   if (o.threads < 0) throw OptionError("threads", "threads " + std::to_string(o.threads) + " must be >= 0 (0 = the default)");
@@ -216,7 +199,7 @@ Image Model::stylize(Context& context, const Image& content, const Image& style,
   return detail::translate([&] {
     const gs::Tensor c = detail::to_tensor(content, "content"), s = detail::to_tensor(style, "style");
     check_all(*impl_, o, content.width, content.height, style.width, style.height);
-    const ThreadsForCall threads(o.threads);
+    const detail::ThreadsForCall threads(o.threads);
     Context::Impl& ctx = prepare(context, impl_, o);
     gs::ag::NoGradGuard no_grad;
     detail::report(o, "encode style", 0.0);
@@ -229,7 +212,7 @@ StyleFeatures Model::encode_style(Context& context, const Image& style, const St
   return detail::translate([&] {
     const gs::Tensor s = detail::to_tensor(style, "style");
     check_threads(o);
-    const ThreadsForCall threads(o.threads);
+    const detail::ThreadsForCall threads(o.threads);
     Context::Impl& ctx = prepare(context, impl_, o);
     gs::ag::NoGradGuard no_grad;
     return StyleFeatures(std::make_shared<const StyleFeatures::Impl>(StyleFeatures::Impl{impl_, s, (*ctx.encoder)(s)}));
@@ -244,7 +227,7 @@ Image Model::stylize(Context& context, const Image& content, const StyleFeatures
     if (sf.model.lock() != impl_) throw OptionError("style", "style features were encoded by another model");
     const gs::Tensor c = detail::to_tensor(content, "content");
     check_all(*impl_, o, content.width, content.height, style.width(), style.height());
-    const ThreadsForCall threads(o.threads);
+    const detail::ThreadsForCall threads(o.threads);
     Context::Impl& ctx = prepare(context, impl_, o);
     return run(impl_, ctx, c, content.width, content.height, sf.image, gs::ag::Variable(sf.features), o, trace);
   });

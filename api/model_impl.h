@@ -1,5 +1,7 @@
 // The insides of the API's Model, Context and Trace (shared by api/*.cpp).
 #pragma once
+#include <omp.h>
+
 #include <memory>
 #include <optional>
 
@@ -39,6 +41,24 @@ struct Trace::Impl {
 };
 
 namespace detail {
+// StylizeOptions::threads for one call: the calling thread's OpenMP thread count (an ICV of that
+// thread only), set while this lives and restored however the call ends.
+class ThreadsForCall {
+ public:
+  explicit ThreadsForCall(int threads) : previous_(omp_get_max_threads()), set_(threads > 0) {
+    if (set_) omp_set_num_threads(threads);
+  }
+  ~ThreadsForCall() {
+    if (set_) omp_set_num_threads(previous_);
+  }
+  ThreadsForCall(const ThreadsForCall&) = delete;
+  ThreadsForCall& operator=(const ThreadsForCall&) = delete;
+
+ private:
+  int previous_;
+  bool set_;
+};
+
 gs::models::GraphOptions graph_options(const StylizeOptions& options);
 // Throws what Model::stylize throws for these options and image sizes.
 void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh);

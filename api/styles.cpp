@@ -1,5 +1,4 @@
 // Model::stylize_styles: blended styles, or a style per region of the content (models/style_set.h).
-#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -69,28 +68,21 @@ Image Model::stylize_styles(Context& context, const Image& content, const StyleS
       detail::check_all(*impl_, o, content.width, content.height, s.width(), s.height());
     }
     const gs::models::StyleSetInput in = style_set_input(set, content.width, content.height);
+    const detail::ThreadsForCall threads(o.threads);
     Context::Impl& ctx = detail::prepare(context, impl_, o);
-    const int previous = omp_get_max_threads();
-    if (o.threads > 0) omp_set_num_threads(o.threads);
-    try {
-      gs::ag::NoGradGuard no_grad;
-      gs::models::GraphOptions g = detail::graph_options(o);
-      if (o.method == Method::adain) g.mix = 0.f;
-      detail::report(o, "encode content", 0.15);
-      gs::Tensor fc = (*ctx.encoder)(c);
-      detail::report(o, "graph", 0.5);
-      const gs::Tensor t = gs::models::style_set_stage(impl_->stylizer.params(), impl_->stylizer.config(), fc, in, g,
-                                                       o.method == Method::gnn);
-      fc = gs::Tensor();
-      detail::report(o, "decode", 0.65);
-      Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), content.height, content.width));
-      detail::report(o, "done", 1.0);
-      if (o.threads > 0) omp_set_num_threads(previous);
-      return out;
-    } catch (...) {
-      if (o.threads > 0) omp_set_num_threads(previous);
-      throw;
-    }
+    gs::ag::NoGradGuard no_grad;
+    gs::models::GraphOptions g = detail::graph_options(o);
+    if (o.method == Method::adain) g.mix = 0.f;
+    detail::report(o, "encode content", 0.15);
+    gs::Tensor fc = (*ctx.encoder)(c);
+    detail::report(o, "graph", 0.5);
+    const gs::Tensor t = gs::models::style_set_stage(impl_->stylizer.params(), impl_->stylizer.config(), fc, in, g,
+                                                     o.method == Method::gnn);
+    fc = gs::Tensor();
+    detail::report(o, "decode", 0.65);
+    Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), content.height, content.width));
+    detail::report(o, "done", 1.0);
+    return out;
   });
 }
 

@@ -139,7 +139,6 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     if (impl_->ran) throw Error(ErrorCode::invalid_argument, "this trainer has run; resume from its checkpoint to go on");
     impl_->ran = true;
     gs::train::TrainerOptions o = impl_->options;
-    o.progress_line = callbacks.progress_line;
     o.on_skipped_file = callbacks.on_skipped_file;
     if (callbacks.on_step)
       o.on_step = [&](int64_t step, const gs::train::StepResult& r) {

@@ -1,5 +1,5 @@
-// graphstyle evaluate: quality metrics of stylized images (eval/metrics.h), for folders of content
-// and style images stylized here with one or more methods and models, or for existing images.
+// graphstyle evaluate: quality metrics of stylized images (graphstyle/quality.hpp), for folders of
+// content and style images stylized here with one or more methods and models, or for existing images.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -12,20 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "data/image.h"
-#include "data/image_folder.h"
-#include "data/model_file.h"
-#include "eval/font.h"
-#include "eval/metrics.h"
-#include "eval/pair_stylizer.h"
-#include "eval/panel.h"
-#include "eval/report.h"
-#include "eval/triples.h"
-#include "models/stylizer.h"
+#include <graphstyle/graphstyle.hpp>
+
 #include "tools/args.h"
+#include "tools/evaluate/report.h"
+#include "tools/evaluate/triples.h"
 #include "tools/isolated.h"
+#include "tools/progress_line.h"
 #include "tools/stylize_options.h"
-#include "train/progress.h"
 
 namespace gs::tools {
 
@@ -68,9 +62,9 @@ const std::string kUsage =
 
 struct ModelEntry {
   std::string label, path;
-  std::unique_ptr<models::Stylizer> model;
-  models::GraphOptions gnn;  // the command line's options over the model's recommended settings
-  std::string from_model;    // which settings came from the model
+  graphstyle::Model model;
+  graphstyle::StylizeOptions gnn, adain;  // the command line's options over the model's defaults
+  std::string from_model;                 // which settings came from the model
 };
 
 struct Column {  // one way of stylizing: a model and a method
@@ -92,30 +86,24 @@ std::string stem(const std::string& path) { return fs::path(path).stem().string(
 // Images and their features, loaded once per file and size however many pairs use them.
 class ImageCache {
  public:
-  ImageCache(const eval::FeatureEncoder& encoder, data::ImageLimits limits) : encoder_(encoder), limits_(limits) {}
-  const Tensor& image(const std::string& path, const data::SizeSpec& spec) {
-    const std::string k = key(path, spec);
-    auto it = images_.find(k);
-    if (it == images_.end()) it = images_.emplace(k, data::load_image_sized(path, spec, limits_)).first;
+  ImageCache(const graphstyle::QualityMeter& meter, graphstyle::ImageLimits limits) : meter_(meter), limits_(limits) {}
+  // `size`: a form of graphstyle::sized.
+  const graphstyle::Image& image(const std::string& path, const std::string& size) {
+    auto it = images_.find({path, size});
+    if (it == images_.end()) it = images_.emplace(std::pair{path, size}, load_sized(path, size, limits_)).first;
     return it->second;
   }
-  const eval::Features& features(const std::string& path, const data::SizeSpec& spec) {
-    const std::string k = key(path, spec);
-    auto it = features_.find(k);
-    if (it == features_.end())
-      it = features_.emplace(k, encoder_(image(path, spec))).first;
+  const graphstyle::QualityFeatures& features(const std::string& path, const std::string& size) {
+    auto it = features_.find({path, size});
+    if (it == features_.end()) it = features_.emplace(std::pair{path, size}, meter_.features(image(path, size))).first;
     return it->second;
   }
 
  private:
-  static std::string key(const std::string& path, const data::SizeSpec& s) {
-    return path + "\n" + std::to_string(s.kind) + " " + std::to_string(s.width) + " " + std::to_string(s.height) +
-           " " + std::to_string(s.side);
-  }
-  const eval::FeatureEncoder& encoder_;
-  data::ImageLimits limits_;
-  std::map<std::string, Tensor> images_;
-  std::map<std::string, eval::Features> features_;
+  const graphstyle::QualityMeter& meter_;
+  graphstyle::ImageLimits limits_;
+  std::map<std::pair<std::string, std::string>, graphstyle::Image> images_;
+  std::map<std::pair<std::string, std::string>, graphstyle::QualityFeatures> features_;
 };
 
 // The pairs the panel shows, in order: along the diagonals of the content x style grid, so that the
@@ -128,21 +116,20 @@ std::map<std::pair<size_t, size_t>, size_t> panel_pairs(size_t contents, size_t 
   return out;
 }
 
-std::string size_text(const data::SizeSpec& s) {
-  switch (s.kind) {
-    case data::SizeSpec::keep: return "0 (as is)";
-    case data::SizeSpec::exact: return std::to_string(s.width) + "x" + std::to_string(s.height);
-    case data::SizeSpec::shorter_side: break;
-  }
-  return std::to_string(s.side) + " (shorter side)";
+// A size form as the JSON settings say it: "0 (as is)", "320x240", "512 (shorter side)".
+std::string size_text(const std::string& size) {
+  const size_t x = size.find('x');
+  if (x != std::string::npos) return std::to_string(std::stoll(size.substr(0, x))) + "x" + std::to_string(std::stoll(size.substr(x + 1)));
+  const long long side = std::stoll(size);
+  return side == 0 ? "0 (as is)" : std::to_string(side) + " (shorter side)";
 }
 
-std::string gnn_text(const models::GraphOptions& g) {
+std::string gnn_text(const graphstyle::StylizeOptions& g) {
   char text[256];
   std::snprintf(text, sizeof text, "p %d, k %d, kc %d, stroke %g, alpha %g, mix %g, deformable %s, aggregator %s, metric %s",
-                g.p, g.k, g.kc, double(g.stroke), double(g.alpha), double(g.mix),
-                g.deformable ? "on" : "off", g.aggregator == graph::Aggregator::gat ? "gat" : "mean",
-                g.metric == graph::Metric::ncc ? "ncc" : "euclidean");
+                g.patch, g.k, g.kc, double(g.stroke), double(g.alpha), double(g.mix), g.deformable ? "on" : "off",
+                g.aggregator == graphstyle::Aggregator::gat ? "gat" : "mean",
+                g.metric == graphstyle::Metric::ncc ? "ncc" : "euclidean");
   return text;
 }
 
@@ -163,18 +150,18 @@ struct Evaluation {
   std::vector<std::string> methods;
   std::string out_dir;
   int64_t panel_rows = 6;
-  std::optional<eval::Font> font;  // set when a panel is wanted
+  std::optional<graphstyle::Font> font;  // set when a panel is wanted
   std::vector<ModelEntry> models;
 
-  std::vector<eval::Result> results;
+  std::vector<Result> results;
   std::vector<std::string> panel_columns{"content", "style"};
-  std::vector<eval::PanelRow> panel;
+  std::vector<graphstyle::PanelRow> panel;
   double t_stylize = 0;
 };
 
 // Every content x style pair, stylized with each model and method, then measured.
 void evaluate_folders(Evaluation& ev, const std::vector<std::string>& contents, const std::vector<std::string>& styles,
-                      const eval::FeatureEncoder& encoder, ImageCache& cache) {
+                      const graphstyle::QualityMeter& meter, ImageCache& cache) {
   const StylizeOptions& opt = ev.opt;
   std::vector<Column> columns;
   for (size_t m = 0; m < ev.models.size(); ++m)
@@ -184,43 +171,40 @@ void evaluate_folders(Evaluation& ev, const std::vector<std::string>& contents, 
   if (std::find(ev.methods.begin(), ev.methods.end(), "gnn") != ev.methods.end())
     for (const ModelEntry& m : ev.models)
       if (!m.from_model.empty()) std::printf("%s: the model's recommended settings: %s\n", m.label.c_str(), m.from_model.c_str());
-  std::vector<std::unique_ptr<eval::PairStylizer>> stylizers;
-  for (const ModelEntry& m : ev.models) stylizers.push_back(std::make_unique<eval::PairStylizer>(*m.model));
-  // relu4_1 of each style image under each model, encoded once; the content's per content image.
-  std::map<std::pair<size_t, std::string>, Tensor> style_features;
-  train::ProgressLine progress("evaluate", static_cast<int64_t>(contents.size() * styles.size() * columns.size()), "image");
+  std::vector<graphstyle::Context> contexts(ev.models.size());  // one per model: each keeps its weights laid out
+  // Each style image encoded once per model, for all contents and methods.
+  std::map<std::pair<size_t, std::string>, graphstyle::StyleFeatures> style_features;
+  ProgressLine progress("evaluate", static_cast<int64_t>(contents.size() * styles.size() * columns.size()), "image");
   int64_t done = 0;
   const auto panel_row_of = panel_pairs(contents.size(), styles.size(), ev.font ? static_cast<size_t>(ev.panel_rows) : 0);
   ev.panel.resize(panel_row_of.size());
   for (size_t ci = 0; ci < contents.size(); ++ci) {
     const std::string& c = contents[ci];
-    const Tensor content = cache.image(c, opt.size).unsqueeze(0);
-    std::vector<Tensor> content_features(ev.models.size());
+    const graphstyle::Image& content = cache.image(c, opt.size);
     for (size_t si = 0; si < styles.size(); ++si) {
       const std::string& s = styles[si];
-      const Tensor style = cache.image(s, opt.style_size).unsqueeze(0);
+      const graphstyle::Image& style = cache.image(s, opt.style_size);
       const auto in_panel = panel_row_of.find({ci, si});
-      eval::PanelRow* row = in_panel == panel_row_of.end() ? nullptr : &ev.panel[in_panel->second];
+      graphstyle::PanelRow* row = in_panel == panel_row_of.end() ? nullptr : &ev.panel[in_panel->second];
       if (row) *row = {stem(c) + "  x  " + stem(s), {content, style}};
       for (const Column& col : columns) {
         const auto ts = std::chrono::steady_clock::now();
-        const eval::PairStylizer& st = *stylizers[col.model];
-        Tensor& f_content = content_features[col.model];
-        if (!f_content.defined()) f_content = st.encode(content);
-        Tensor& f_style = style_features[{col.model, s}];
-        if (!f_style.defined()) f_style = st.encode(style);
-        const int64_t H = content.size(2), W = content.size(3);
-        const Tensor raw = col.method == "adain" ? st.adain(f_content, f_style, opt.adain_alpha(), H, W)
-                                                 : st.gnn(f_content, f_style, ev.models[col.model].gnn, H, W);
-        const Tensor out = eval::as_saved(raw.select(0, 0));
+        const ModelEntry& model = ev.models[col.model];
+        const graphstyle::StylizeOptions& o = col.method == "adain" ? model.adain : model.gnn;
+        graphstyle::Context& context = contexts[col.model];
+        graphstyle::StyleFeatures& f_style = style_features[{col.model, s}];
+        if (f_style.empty()) f_style = model.model.encode_style(context, style, o);
+        // As saved to a file: the metrics of the image equal those of the file read back.
+        const graphstyle::Image out = graphstyle::as_saved(model.model.stylize(context, content, f_style, o));
         ev.t_stylize += seconds_since(ts);
         std::string out_path;
         if (!ev.out_dir.empty()) {
           out_path = (fs::path(ev.out_dir) / (slug(stem(c)) + "__" + slug(stem(s)) + "__" + slug(col.name) + ".png")).string();
-          data::save_image(out_path, out);
+          graphstyle::save_image(out_path, out);
         }
         ev.results.push_back({c, s, col.name, out_path,
-                              eval::measure(encoder(out), cache.features(c, opt.size), cache.features(s, opt.style_size))});
+                              meter.measure(meter.features(out), cache.features(c, opt.size),
+                                            cache.features(s, opt.style_size))});
         if (row) row->images.push_back(out);
         progress.update(++done, stem(c) + " x " + stem(s) + " " + col.name);
       }
@@ -230,33 +214,31 @@ void evaluate_folders(Evaluation& ev, const std::vector<std::string>& contents, 
 }
 
 // Existing images, each measured against its content and style.
-void evaluate_triples(Evaluation& ev, const std::vector<eval::Triple>& triples, const eval::FeatureEncoder& encoder,
+void evaluate_triples(Evaluation& ev, const std::vector<Triple>& triples, const graphstyle::QualityMeter& meter,
                       ImageCache& cache) {
   const StylizeOptions& opt = ev.opt;
   std::vector<std::string> methods_seen;
-  for (const eval::Triple& t : triples)
+  for (const Triple& t : triples)
     if (std::find(methods_seen.begin(), methods_seen.end(), t.method) == methods_seen.end()) methods_seen.push_back(t.method);
   for (const std::string& m : methods_seen) ev.panel_columns.push_back(m);
-  train::ProgressLine progress("evaluate", static_cast<int64_t>(triples.size()), "image");
+  ProgressLine progress("evaluate", static_cast<int64_t>(triples.size()), "image");
   std::map<std::pair<std::string, std::string>, size_t> panel_row_of;
   for (size_t i = 0; i < triples.size(); ++i) {
-    const eval::Triple& t = triples[i];
-    const Tensor out = data::load_image(t.output, opt.limits);
+    const Triple& t = triples[i];
+    const graphstyle::Image out = graphstyle::load_image(t.output, opt.limits);
     // The content at the output's size: the metrics compare them pixel for pixel.
-    const data::SizeSpec content_spec{data::SizeSpec::exact, out.size(2), out.size(1), 0};
+    const std::string content_spec = std::to_string(out.width) + "x" + std::to_string(out.height);
     // The style as stylize would have sized it for this output, unless a size is given.
-    const data::SizeSpec style_spec =
-        opt.style_size_given || opt.size_given
-            ? opt.style_size
-            : data::SizeSpec{data::SizeSpec::shorter_side, 0, 0, std::min(out.size(1), out.size(2))};
+    const std::string style_spec = opt.style_size_given || opt.size_given ? opt.style_size
+                                                                          : std::to_string(std::min(out.width, out.height));
     ev.results.push_back({t.content, t.style, t.method, t.output,
-                          eval::measure(encoder(out), cache.features(t.content, content_spec),
+                          meter.measure(meter.features(out), cache.features(t.content, content_spec),
                                         cache.features(t.style, style_spec))});
     if (ev.font) {
       auto it = panel_row_of.find({t.content, t.style});
       if (it == panel_row_of.end() && static_cast<int64_t>(ev.panel.size()) < ev.panel_rows) {
         it = panel_row_of.emplace(std::pair{t.content, t.style}, ev.panel.size()).first;
-        ev.panel.push_back({stem(t.content) + "  x  " + stem(t.style), std::vector<Tensor>(ev.panel_columns.size())});
+        ev.panel.push_back({stem(t.content) + "  x  " + stem(t.style), std::vector<graphstyle::Image>(ev.panel_columns.size())});
         ev.panel.back().images[0] = cache.image(t.content, content_spec);
         ev.panel.back().images[1] = cache.image(t.style, style_spec);
       }
@@ -271,9 +253,9 @@ void evaluate_triples(Evaluation& ev, const std::vector<eval::Triple>& triples, 
 }
 
 // How the results were made, for the JSON file.
-eval::Settings json_settings(const Evaluation& ev) {
+Settings json_settings(const Evaluation& ev) {
   const StylizeOptions& opt = ev.opt;
-  eval::Settings settings;
+  Settings settings;
   if (ev.triples_path) {
     settings.push_back({"triples", *ev.triples_path});
   } else {
@@ -293,7 +275,7 @@ eval::Settings json_settings(const Evaluation& ev) {
     if (ev.triples_path) continue;
     settings.push_back({"gnn " + m.label, gnn_text(m.gnn) + (m.from_model.empty() ? "" : "; from the model: " + m.from_model)});
     char alpha[32];
-    std::snprintf(alpha, sizeof alpha, "alpha %g", double(opt.adain_alpha()));
+    std::snprintf(alpha, sizeof alpha, "alpha %g", double(m.adain.alpha));
     settings.push_back({"adain " + m.label, alpha});
   }
   return settings;
@@ -340,13 +322,13 @@ int run_evaluate(const std::vector<std::string>& argv) {
     throw std::invalid_argument("--out-dir " + ev.out_dir + ": no such folder");
   // Everything that can be checked before the long work is: the inputs, the font, the models.
   if (!panel_path.empty()) ev.font.emplace(font_path);
-  std::vector<eval::Triple> triples;
+  std::vector<Triple> triples;
   std::vector<std::string> contents, styles;
   if (ev.triples_path) {
-    triples = eval::read_triples(*ev.triples_path);
+    triples = read_triples(*ev.triples_path);
   } else {
-    contents = data::list_images(*ev.content_dir, "--content");
-    styles = data::list_images(*ev.style_dir, "--style");
+    contents = graphstyle::list_images(*ev.content_dir, "--content");
+    styles = graphstyle::list_images(*ev.style_dir, "--style");
   }
   for (const std::string& a : model_args) {
     auto [label, path] = split_label(a);
@@ -354,39 +336,38 @@ int run_evaluate(const std::vector<std::string>& argv) {
     for (const auto& [option, out] : {std::pair{"--csv", csv_path}, {"--json", json_path}, {"--panel", panel_path}})
       if (!out.empty()) refuse_output_over_input(option, out, {{"--model", path}});
     // Model files come from anyone: a first read in a child turns a crash of libhdf5 into an error.
-    check_in_child(path, [&] { data::load_model_file(path); });
+    check_in_child(path, [&] { graphstyle::Model::load(path); });
     for (const ModelEntry& m : ev.models)
       if (m.label == label) throw std::invalid_argument("--model: two models are labelled '" + label + "' (use LABEL=FILE)");
-    ModelEntry e{label, path, std::make_unique<models::Stylizer>(models::Stylizer::load(path)), {}, ""};
-    const data::RecommendedSettings recommended = data::load_recommended_settings(path);
-    e.gnn = ev.opt.graph_options(e.model->config(), recommended);
-    e.from_model = ev.opt.from_model(recommended);
-    ev.models.push_back(std::move(e));
+    graphstyle::Model model = graphstyle::Model::load(path);
+    ev.models.push_back({label, path, model, ev.opt.for_model(model, graphstyle::Method::gnn),
+                         ev.opt.for_model(model, graphstyle::Method::adain), ev.opt.from_model(model)});
   }
 
   const auto t0 = std::chrono::steady_clock::now();
-  const eval::FeatureEncoder encoder(ev.models[0].model->params(), ev.models[0].model->config());
-  ImageCache cache(encoder, ev.opt.limits);
+  const graphstyle::QualityMeter meter(ev.models[0].model);
+  ImageCache cache(meter, ev.opt.limits);
   // A bad image stops the run now, not after minutes of work: folders' images are decoded up front
   // (they are kept anyway), the triples' files looked for.
   for (const std::string& c : contents) cache.image(c, ev.opt.size);
   for (const std::string& st : styles) cache.image(st, ev.opt.style_size);
-  for (const eval::Triple& t : triples)
+  for (const Triple& t : triples)
     for (const std::string* f : {&t.content, &t.style, &t.output})
       if (!fs::is_regular_file(*f))
         throw std::runtime_error(*ev.triples_path + " line " + std::to_string(t.line) + ": " + *f +
                                  (fs::exists(*f) ? ": not a file" : ": no such file"));
   if (ev.triples_path)
-    evaluate_triples(ev, triples, encoder, cache);
+    evaluate_triples(ev, triples, meter, cache);
   else
-    evaluate_folders(ev, contents, styles, encoder, cache);
+    evaluate_folders(ev, contents, styles, meter, cache);
 
-  const std::vector<eval::MethodSummary> summary = eval::summarize(ev.results);
-  if (!csv_path.empty()) eval::write_csv(csv_path, ev.results);
-  if (!json_path.empty()) eval::write_json(json_path, ev.results, json_settings(ev));
-  if (!summary_path.empty()) eval::write_summary_csv(summary_path, summary);
-  if (!panel_path.empty()) data::save_image(panel_path, eval::make_panel(ev.panel_columns, ev.panel, *ev.font, panel_cell));
-  std::printf("%s", eval::summary_table(summary).c_str());
+  const std::vector<MethodSummary> summary = summarize(ev.results);
+  if (!csv_path.empty()) write_csv(csv_path, ev.results);
+  if (!json_path.empty()) write_json(json_path, ev.results, json_settings(ev));
+  if (!summary_path.empty()) write_summary_csv(summary_path, summary);
+  if (!panel_path.empty())
+    graphstyle::save_image(panel_path, graphstyle::make_panel(ev.panel_columns, ev.panel, *ev.font, static_cast<int>(panel_cell)));
+  std::printf("%s", summary_table(summary).c_str());
   const double total = seconds_since(t0);
   std::printf("%zu images in %.1f s (stylizing %.1f s, metrics %.1f s)\n", ev.results.size(), total, ev.t_stylize,
               total - ev.t_stylize);

@@ -12,7 +12,6 @@
 
 #include <graphstyle/graphstyle.hpp>
 
-#include "data/model_file.h"
 #include "server/service.h"
 #include "tools/args.h"
 #include "tools/isolated.h"
@@ -59,7 +58,7 @@ int run_serve(const std::vector<std::string>& argv) {
   args.finish();
 
   // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.
-  check_in_child(model_path, [&] { data::load_model_file(model_path); });
+  check_in_child(model_path, [&] { graphstyle::Model::load(model_path); });
   graphstyle::Model model = graphstyle::Model::load(model_path);
 
   // SIGTERM and SIGINT go to one thread that stops the server; every other thread blocks them.

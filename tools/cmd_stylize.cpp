@@ -14,13 +14,11 @@
 
 #include <graphstyle/graphstyle.hpp>
 
-#include "data/image.h"        // the --size forms (target_hw)
-#include "data/model_file.h"   // RecommendedSettings, for saying which settings came from the model
 #include "tools/args.h"
 #include "tools/isolated.h"
+#include "tools/progress_line.h"
 #include "tools/stylize_inputs.h"
 #include "tools/stylize_options.h"
-#include "train/progress.h"
 
 namespace gs::tools {
 
@@ -62,47 +60,6 @@ const std::string kUsage =
   throw;
 }
 
-graphstyle::Image load_sized(const std::string& path, const data::SizeSpec& size, const data::ImageLimits& limits) {
-  const graphstyle::Image image = graphstyle::load_image(path, graphstyle::ImageLimits{limits.max_side, limits.max_pixels});
-  const auto [h, w] = data::target_hw(image.height, image.width, size);
-  return graphstyle::resize(image, static_cast<int>(w), static_cast<int>(h));
-}
-
-// The model's defaults (its patch size and recommended settings) with what the command line gave.
-graphstyle::StylizeOptions api_options(const graphstyle::Model& model, const StylizeOptions& opt, bool gnn) {
-  graphstyle::StylizeOptions o = model.default_options();
-  o.method = gnn ? graphstyle::Method::gnn : graphstyle::Method::adain;
-  if (!gnn) {
-    o.alpha = opt.adain_alpha();  // a model's recommendation is for its GNN
-    return o;
-  }
-  if (opt.patch) o.patch = opt.patch;
-  if (opt.alpha) o.alpha = static_cast<float>(*opt.alpha);
-  if (opt.stroke) o.stroke = static_cast<float>(*opt.stroke);
-  if (opt.k) o.k = static_cast<int>(*opt.k);
-  if (opt.kc) o.kc = static_cast<int>(*opt.kc);
-  if (opt.mix) o.mix = static_cast<float>(*opt.mix);
-  o.deformable = opt.gnn.deformable;
-  o.aggregator = opt.gnn.aggregator == graph::Aggregator::gat ? graphstyle::Aggregator::gat : graphstyle::Aggregator::mean;
-  o.metric = opt.gnn.metric == graph::Metric::ncc ? graphstyle::Metric::ncc : graphstyle::Metric::euclidean;
-  o.trim_heap = true;  // a one-shot process: memory counts more than keeping the heap warm
-  return o;
-}
-
-// The model's recommended settings, as the shared option parser reports them.
-data::RecommendedSettings recommended(const graphstyle::Model& model) {
-  const graphstyle::StylizeOptions d = model.default_options();
-  data::RecommendedSettings r;
-  for (const std::string& f : model.info().recommended) {
-    if (f == "alpha") r.alpha = d.alpha;
-    if (f == "stroke") r.stroke = d.stroke;
-    if (f == "k") r.k = d.k;
-    if (f == "kc") r.kc = d.kc;
-    if (f == "mix") r.mix = d.mix;
-  }
-  return r;
-}
-
 enum class Colour { keep_style, preserve, luminance };
 
 // The whole run: the model, the options, and each style loaded and encoded at most once.
@@ -127,7 +84,7 @@ class Stylizer {
   // The style image as loaded and sized (cached; throws the load error every time it is asked).
   const graphstyle::Image& style_image(const std::string& path) {
     auto it = images_.find(path);
-    if (it == images_.end()) it = images_.emplace(path, load_sized(path, opt_.style_size, opt_.limits)).first;
+    if (it == images_.end()) it = images_.emplace(path, load_sized(path, opt_.style_size, opt_.limits, "--style-size")).first;
     return it->second;
   }
 
@@ -237,7 +194,7 @@ int run_stylize(const std::vector<std::string>& argv) {
     if (method == "adain" && args.value(name))
       throw std::invalid_argument(std::string(name) + " is a GNN option: it needs --method gnn");
   // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.
-  check_in_child(model_path, [&] { data::load_model_file(model_path); });
+  check_in_child(model_path, [&] { graphstyle::Model::load(model_path); });
   const StylizeOptions opt = parse_stylize_options(args, "512");
   const int quality = static_cast<int>(args.get_int("--quality", 95, 1, 100));
   const std::string dump_path = args.get("--dump-graph", "");
@@ -290,10 +247,11 @@ int run_stylize(const std::vector<std::string>& argv) {
 
   const auto t0 = std::chrono::steady_clock::now();
   const graphstyle::Model model = graphstyle::Model::load(model_path);
-  const graphstyle::StylizeOptions o = api_options(model, opt, method == "gnn");
+  graphstyle::StylizeOptions o = opt.for_model(model, method == "gnn" ? graphstyle::Method::gnn : graphstyle::Method::adain);
+  if (method == "gnn") o.trim_heap = true;  // a one-shot process: memory counts more than keeping the heap warm
   const Colour colour = preserve ? Colour::preserve : luminance ? Colour::luminance : Colour::keep_style;
   Stylizer stylizer(model, o, opt, colour);
-  const std::string from_model = opt.from_model(recommended(model));
+  const std::string from_model = opt.from_model(model);
   if (method == "gnn" && !from_model.empty()) std::printf("the model's recommended settings: %s\n", from_model.c_str());
 
   if (!out_path.empty()) {  // one output: any error is the run's error
@@ -321,7 +279,7 @@ int run_stylize(const std::vector<std::string>& argv) {
   }
 
   // Many outputs: a bad file is reported and skipped; the summary says what failed.
-  train::ProgressLine progress("stylize", static_cast<int64_t>(jobs.size()), "img");
+  ProgressLine progress("stylize", static_cast<int64_t>(jobs.size()), "img");
   size_t done = 0, failed = 0;
   double changed_sum = 0, smoothed_sum = 0;  // --temporal: per frame that followed another
   size_t followed = 0;

@@ -10,14 +10,12 @@
 #include <utility>
 #include <vector>
 
-#include "data/model_file.h"
 #include <graphstyle/graphstyle.hpp>
 
 #include "tools/args.h"
 #include "tools/isolated.h"
+#include "tools/progress_line.h"
 #include "tools/stylize_options.h"
-#include "train/checkpoint.h"
-#include "train/stop_signals.h"
 
 namespace gs::tools {
 
@@ -140,7 +138,8 @@ void require_folder(const std::string& folder, const std::string& option) {
 std::optional<Settings> load_resume(const std::optional<std::string>& path) {
   if (!path) return std::nullopt;
   try {
-    check_in_child(*path, [&] { train::load_checkpoint(*path); });  // every tensor, as resuming will
+    // Reads every tensor, as resuming will.
+    check_in_child(*path, [&] { graphstyle::Trainer::checkpoint_settings(*path); });
     return graphstyle::Trainer::checkpoint_settings(*path);
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string("option --resume: ") + e.what());
@@ -279,14 +278,14 @@ int run_train(const std::vector<std::string>& argv) {
     throw std::invalid_argument("give the encoder with exactly one of --vgg VGG.pth and --model MODEL.h5");
 
   if (!resumed && !model_options.sources.model.empty())
-    check_in_child(model_options.sources.model, [&] { data::load_model_file(model_options.sources.model); });
+    check_in_child(model_options.sources.model, [&] { graphstyle::Model::load(model_options.sources.model); });
   graphstyle::Trainer trainer = with_flags([&] {
     return resumed ? graphstyle::Trainer::resume(*resume_path, o) : graphstyle::Trainer::create(model_options.sources, o);
   });
   with_flags([&] { trainer.check(); });
 
   graphstyle::keep_freed_memory();  // opted into: every step frees and takes the same large tensors
-  train::StopSignals signals;
+  graphstyle::StopSignals signals;
   std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
               trainer.content_images(), trainer.style_images(), (long long)o.batch, (long long)o.crop,
               (long long)o.crop, (long long)trainer.step(), (long long)o.steps, o.out_dir.c_str(),
@@ -294,9 +293,18 @@ int run_train(const std::vector<std::string>& argv) {
   std::fflush(stdout);
   graphstyle::TrainCallbacks callbacks;
   callbacks.stop_requested = [&] { return signals.requested(); };
-  callbacks.progress_line = true;
+  // Rate and ETA on a terminal; the images done count from this run's first step.
+  const int64_t first_step = trainer.step();
+  ProgressLine progress("train", (o.steps - first_step) * o.batch, "img");
+  callbacks.on_step = [&](const graphstyle::TrainStep& s) {
+    char note[160];
+    std::snprintf(note, sizeof note, "step %lld/%lld  loss %.4g (content %.4g, style %.4g)", (long long)s.step,
+                  (long long)o.steps, s.loss, s.loss_content, s.loss_style);
+    progress.update((s.step - first_step) * o.batch, note);
+  };
   callbacks.on_skipped_file = [](const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); };
   const graphstyle::TrainResult result = trainer.run(callbacks);
+  progress.finish();
   const std::string checkpoint = (std::filesystem::path(o.out_dir) / "checkpoint.h5").string();
   if (result.stopped) {
     std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "data/image_folder.h"
+#include <graphstyle/image.hpp>
 
 namespace gs::tools {
 
@@ -22,7 +22,7 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& values, c
       continue;
     }
     if (std::filesystem::is_directory(v)) {
-      for (const std::string& f : data::list_images(v, option)) out.push_back(f);
+      for (const std::string& f : graphstyle::list_images(v, option)) out.push_back(f);
     } else {
       out.push_back(v);  // a file: a missing or bad one is reported when it is read
     }

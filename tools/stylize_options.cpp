@@ -1,40 +1,52 @@
 #include "tools/stylize_options.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace gs::tools {
 
-models::GraphOptions StylizeOptions::graph_options(const models::ModelConfig& config,
-                                                   const data::RecommendedSettings& rec) const {
-  models::GraphOptions g = gnn;
-  g.p = patch ? patch : config.patch;
-  g.alpha = static_cast<float>(alpha.value_or(rec.alpha.value_or(1.0)));
-  g.stroke = static_cast<float>(stroke.value_or(rec.stroke.value_or(1.0)));
-  g.k = static_cast<int>(k.value_or(rec.k.value_or(5)));
-  g.kc = static_cast<int>(kc.value_or(rec.kc.value_or(5)));
-  g.mix = static_cast<float>(mix.value_or(rec.mix.value_or(0.0)));
-  return g;
+graphstyle::StylizeOptions StylizeOptions::for_model(const graphstyle::Model& model, graphstyle::Method method) const {
+  graphstyle::StylizeOptions o = model.default_options();
+  o.method = method;
+  if (method == graphstyle::Method::adain) {
+    o.alpha = alpha ? static_cast<float>(*alpha) : 1.f;
+    return o;
+  }
+  if (patch) o.patch = patch;
+  if (alpha) o.alpha = static_cast<float>(*alpha);
+  if (stroke) o.stroke = static_cast<float>(*stroke);
+  if (k) o.k = static_cast<int>(*k);
+  if (kc) o.kc = static_cast<int>(*kc);
+  if (mix) o.mix = static_cast<float>(*mix);
+  o.deformable = deformable;
+  o.aggregator = aggregator;
+  o.metric = metric;
+  return o;
 }
 
-std::string StylizeOptions::from_model(const data::RecommendedSettings& rec) const {
+std::string StylizeOptions::from_model(const graphstyle::Model& model) const {
+  const graphstyle::StylizeOptions d = model.default_options();
+  const std::vector<std::string> recommended = model.info().recommended;
+  auto is_recommended = [&](const char* field) {
+    return std::find(recommended.begin(), recommended.end(), field) != recommended.end();
+  };
   std::string out;
-  auto add = [&](const std::string& option, const std::string& value) {
-    out += (out.empty() ? "" : ", ") + option + " " + value;
+  auto add = [&](const char* field, bool given, double value) {
+    if (given || !is_recommended(field)) return;
+    char text[48];
+    std::snprintf(text, sizeof text, "--%s %g", field, value);
+    out += (out.empty() ? "" : ", ") + std::string(text);
   };
-  auto number = [](double v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", v);
-    return std::string(text);
-  };
-  if (!alpha && rec.alpha) add("--alpha", number(*rec.alpha));
-  if (!mix && rec.mix) add("--mix", number(*rec.mix));
-  if (!k && rec.k) add("--k", number(double(*rec.k)));
-  if (!kc && rec.kc) add("--kc", number(double(*rec.kc)));
-  if (!stroke && rec.stroke) add("--stroke", number(*rec.stroke));
+  add("alpha", alpha.has_value(), d.alpha);
+  add("mix", mix.has_value(), d.mix);
+  add("k", k.has_value(), d.k);
+  add("kc", kc.has_value(), d.kc);
+  add("stroke", stroke.has_value(), d.stroke);
   return out;
 }
 
@@ -51,11 +63,13 @@ double parse_mix(const std::string& text) {
 StylizeOptions parse_stylize_options(Args& args, const std::string& default_size) {
   StylizeOptions o;
   const auto size_text = args.value("--size");
-  o.size = data::parse_size(size_text.value_or(default_size), "--size");
   const auto style_size_text = args.value("--style-size");
+  o.size = size_text.value_or(default_size);
+  o.style_size = style_size_text.value_or(o.size);
   o.size_given = size_text.has_value();
   o.style_size_given = style_size_text.has_value();
-  o.style_size = style_size_text ? data::parse_size(*style_size_text, "--style-size") : o.size;
+  graphstyle::sized(1, 1, o.size, "--size");  // a malformed form is refused now, before any work
+  if (style_size_text) graphstyle::sized(1, 1, o.style_size, "--style-size");
   for (const char* name : {"--alpha", "--mix", "--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric"})
     if (args.value(name)) o.stylize_given = true;
   if (args.value("--alpha")) o.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
@@ -65,10 +79,11 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
   o.patch = static_cast<int>(args.get_int("--patch", 0, 1, 15));  // 0: the model's
   if (o.patch && o.patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(o.patch) + ": must be odd");
   if (args.value("--stroke")) o.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
-  o.gnn.deformable = args.get_on_off("--deformable", true);
-  o.gnn.aggregator = graph::parse_aggregator(args.get_choice("--aggregator", "gat", {"gat", "mean"}));
-  o.gnn.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graph::Metric::ncc
-                                                                                   : graph::Metric::euclidean;
+  o.deformable = args.get_on_off("--deformable", true);
+  o.aggregator = args.get_choice("--aggregator", "gat", {"gat", "mean"}) == "gat" ? graphstyle::Aggregator::gat
+                                                                                 : graphstyle::Aggregator::mean;
+  o.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
+                                                                              : graphstyle::Metric::euclidean;
   o.limits.max_pixels = args.get_int("--max-pixels", o.limits.max_pixels, 1, INT64_MAX);
   o.limits.max_side = args.get_int("--max-side", o.limits.max_side, 1, INT64_MAX);
   return o;
@@ -91,6 +106,13 @@ std::string stylize_options_usage(const std::string& default_size) {
          "  --aggregator gat|mean  attention, or the mean of the neighbours (gat)\n"
          "  --metric ncc|euclidean  k-NN similarity for the style neighbours (ncc)\n"
          "  --max-pixels N      refuse larger input images (64000000); --max-side N likewise (16384)\n";
+}
+
+graphstyle::Image load_sized(const std::string& path, const std::string& size, const graphstyle::ImageLimits& limits,
+                             const std::string& option) {
+  const graphstyle::Image image = graphstyle::load_image(path, limits);
+  const graphstyle::ImageSize to = graphstyle::sized(image.width, image.height, size, option);
+  return graphstyle::resize(image, to.width, to.height);
 }
 
 }  // namespace gs::tools

@@ -4,32 +4,31 @@
 #include <optional>
 #include <string>
 
-#include "data/image.h"
-#include "data/model_file.h"
-#include "models/config.h"
-#include "models/graph_stage.h"
+#include <graphstyle/graphstyle.hpp>
+
 #include "tools/args.h"
 
 namespace gs::tools {
 
 struct StylizeOptions {
-  data::SizeSpec size, style_size;
+  std::string size, style_size;  // graphstyle::sized's forms ("512", "320x240", "0"), checked when parsed
   bool size_given = false, style_size_given = false;  // on the command line
   bool stylize_given = false;  // any option that only changes how images are stylized (alpha, mix, GNN)
-  models::GraphOptions gnn;  // what was not given: resolved per model by graph_options()
-  int patch = 0;             // --patch, 0 = the model's
-  // The options a trained model may recommend (data::RecommendedSettings), when given.
+  int patch = 0;               // --patch, 0 = the model's
+  // The options a trained model may recommend (graphstyle::ModelInfo::recommended), when given.
   std::optional<double> alpha, stroke, mix;
   std::optional<int64_t> k, kc;
-  data::ImageLimits limits;
+  bool deformable = true;
+  graphstyle::Aggregator aggregator = graphstyle::Aggregator::gat;
+  graphstyle::Metric metric = graphstyle::Metric::ncc;
+  graphstyle::ImageLimits limits;
 
-  // The GNN options for a model: what was given, else the model's recommended settings, else the
-  // defaults (MODEL.md's); the model's own patch size unless --patch was given.
-  models::GraphOptions graph_options(const models::ModelConfig& config, const data::RecommendedSettings& rec) const;
-  // AdaIN's alpha: as given, else 1 (a model's recommendation is for its GNN).
-  float adain_alpha() const { return alpha ? static_cast<float>(*alpha) : 1.f; }
-  // "--alpha 0.7, --mix adain": the settings graph_options takes from the model, for saying so.
-  std::string from_model(const data::RecommendedSettings& rec) const;
+  // The API's options for a model and method: what was given, else the model's defaults (its patch
+  // size and recommended settings). AdaIN takes only alpha, as given or 1 (a model's recommendation
+  // is for its GNN).
+  graphstyle::StylizeOptions for_model(const graphstyle::Model& model, graphstyle::Method method) const;
+  // "--alpha 0.7, --mix 1": the settings for_model takes from the model, for saying so.
+  std::string from_model(const graphstyle::Model& model) const;
 };
 
 // --size, --style-size, --alpha, --mix, --k, --kc, --patch, --stroke, --deformable, --aggregator, --metric,
@@ -41,5 +40,9 @@ double parse_mix(const std::string& text);
 
 // The usage lines of those options (the --size line says default_size).
 std::string stylize_options_usage(const std::string& default_size);
+
+// An image file at one of the size forms (`option` names the form in errors).
+graphstyle::Image load_sized(const std::string& path, const std::string& size, const graphstyle::ImageLimits& limits,
+                             const std::string& option = "--size");
 
 }  // namespace gs::tools

@@ -9,7 +9,6 @@
 
 #include "graphstyle/error.hpp"
 #include "train/preview.h"
-#include "train/progress.h"
 #include "train/training_log.h"
 
 namespace gs::train {
@@ -99,13 +98,6 @@ std::string diverged_message(int64_t step, const StepResult& r, const std::strin
   return "step " + std::to_string(step) + ": the loss or a gradient is not finite (" + losses +
          "); training stopped without applying this step, and " + kept + ". A smaller --lr may help";
 }
-
-std::string losses_note(int64_t step, int64_t steps, const StepResult& r) {
-  char note[160];
-  std::snprintf(note, sizeof note, "step %lld/%lld  loss %.4g (content %.4g, style %.4g)", static_cast<long long>(step),
-                static_cast<long long>(steps), r.loss, r.loss_content, r.loss_style);
-  return note;
-}
 }  // namespace
 
 void check_training_options(const models::Stylizer& model, const TrainerOptions& o, const Checkpoint* resume) {
@@ -163,7 +155,6 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     save_checkpoint(checkpoint_file, make_checkpoint(model, adam, names, o, step, contents, styles));
     saved_step = step;
   };
-  ProgressLine progress("train", (o.steps - step) * o.batch, "img", o.progress_line);
   const int64_t first_step = step;
   while (step < o.steps && !stop_requested()) {
     const auto start = std::chrono::steady_clock::now();
@@ -177,18 +168,15 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     result.last = r;
     if (o.on_step) o.on_step(step, r);
     if (!r.finite) {
-      progress.finish();
       throw TrainingDiverged(
           diverged_message(step, r, saved_step >= 0 ? checkpoint_file : "", saved_step, resume ? first_step : -1));
     }
-    progress.update((step - first_step) * o.batch, losses_note(step, o.steps, r));
     if (o.after_step) o.after_step(step, model);
     if (o.save_every > 0 && step % o.save_every == 0) save();
     if (o.snapshot_every > 0 && step % o.snapshot_every == 0)
       data::save_model_file(snapshot_path(o.out_dir, step), model.config(), model.named_tensors());
     if (preview && step % o.preview_every == 0) preview->write(preview_path(o.out_dir, step), model, o.step.graph);
   }
-  progress.finish();
   result.steps_done = step;
   result.stopped = step < o.steps;
   if (saved_step != step) save();

@@ -47,7 +47,6 @@ struct TrainerOptions {
   RunSettings settings;  // the command line's run-defining options, stored in every checkpoint
   // What the messages call the two image sets (a front end may use its own names for them).
   std::string content_label = "content", style_label = "style";
-  bool progress_line = false;  // a progress line on stderr when it is a terminal (opt-in: the library prints nothing)
   std::function<void(const std::string& message)> on_skipped_file;  // an unreadable image was skipped
   std::function<void(int64_t step, const StepResult& result)> on_step;  // after every step's log row
   // Called after every successful step (tests use it to inject failures and stop requests).

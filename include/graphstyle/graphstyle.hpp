@@ -21,16 +21,20 @@
 // trimming, no printing; graphstyle/process.hpp lists what a host can opt into.
 //
 // Model files from PyTorch weights: graphstyle/model_files.hpp. Training: graphstyle/train.hpp.
+// Quality metrics of stylized images: graphstyle/quality.hpp; side-by-side panels: graphstyle/panel.hpp.
 // The C API: graphstyle/graphstyle.h.
 #pragma once
 
 #include "graphstyle/color.hpp"
 #include "graphstyle/error.hpp"
+#include "graphstyle/files.hpp"
 #include "graphstyle/image.hpp"
 #include "graphstyle/model.hpp"
 #include "graphstyle/model_files.hpp"
 #include "graphstyle/options.hpp"
+#include "graphstyle/panel.hpp"
 #include "graphstyle/process.hpp"
+#include "graphstyle/quality.hpp"
 #include "graphstyle/trace.hpp"
 #include "graphstyle/train.hpp"
 #include "graphstyle/version.h"

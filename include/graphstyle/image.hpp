@@ -58,5 +58,9 @@ ImageSize sized(int width, int height, const std::string& size, const std::strin
 // Catmull-Rom (bicubic) resampling to width x height.
 Image resize(const Image& image, int width, int height);
 
+// The image files (.jpg .jpeg .png .bmp) below `folder`, searched recursively, in sorted order; a
+// path to an image file gives just that file. None is an OptionError naming `field` and the folder.
+std::vector<std::string> list_images(const std::string& folder, const std::string& field = "folder");
+
 }  // namespace graphstyle
 GRAPHSTYLE_EXPORT_END

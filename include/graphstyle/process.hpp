@@ -18,6 +18,21 @@ bool keep_freed_memory();
 // Returns the heap's free memory to the system now (malloc_trim).
 void release_free_memory();
 
+// SIGINT (Ctrl-C) and SIGTERM ask a long run to stop at its next safe point instead of killing the
+// process: while a StopSignals lives, the handlers only record the signal; poll requested() (for
+// training: TrainCallbacks::stop_requested). One-shot: a second signal acts as if none were installed.
+// One instance at a time; the destructor restores the previous handlers.
+class StopSignals {
+ public:
+  StopSignals();
+  ~StopSignals();
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+  bool requested() const;
+  int signal_number() const;  // the signal received, 0 if none
+};
+
 // "0.2.0"; the header's GRAPHSTYLE_VERSION_STRING is the version compiled against.
 const char* version();
 

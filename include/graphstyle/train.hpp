@@ -9,7 +9,7 @@
 //   ... later: graphstyle::Trainer::resume("run1/checkpoint.h5", options).run();
 //
 // The run is deterministic at a fixed thread count: a resumed run repeats an uninterrupted one's
-// losses. Nothing is printed unless asked (TrainCallbacks).
+// losses. Nothing is printed: TrainCallbacks::on_step reports each step, for a host's own display.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -77,7 +77,6 @@ struct TrainCallbacks {
   std::function<bool()> stop_requested;                       // polled between steps
   std::function<void(const TrainStep&)> on_step;              // after each step
   std::function<void(const std::string& message)> on_skipped_file;  // an unreadable image (training goes on)
-  bool progress_line = false;  // a progress line with rate and ETA on stderr, when it is a terminal
 };
 
 class Trainer {

@@ -6,13 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "api_fixture.h"
-#include "data/released_weights.h"
 #include "e2e_fixture.h"
-#include "models/weights.h"
-#include "shared_path.h"
 
 using gs::test::contains;
 
@@ -41,12 +37,10 @@ double aligned_mad(const graphstyle::Image& a, const graphstyle::Image& b, int s
 }  // namespace
 
 TEST_CASE("frames: stickiness 0 is the plain stylization; options the frames cannot use are refused") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f), s = gs::test::smooth_image(56, 48, 1.f);
-  graphstyle::StylizeOptions o = model.default_options();
-  o.k = 3;
-  o.kc = 2;
+  graphstyle::StylizeOptions o = tiny.options();
   graphstyle::Context ctx;
   const graphstyle::StyleFeatures e = model.encode_style(ctx, s, o);
   graphstyle::FrameSequence independent(0.f, 0.f);
@@ -74,18 +68,12 @@ TEST_CASE("frames: stickiness 0 is the plain stylization; options the frames can
 // Shifted crops of one photo as a panning video: per frame, with sticky edges, and with sticky edges
 // plus smoothing along the flow (README, "Video frames", has the measured numbers).
 TEST_CASE("frames: a panning sequence flickers less with sticky edges and smoothing (shipped model)") {
-  const std::string shipped = GRAPHSTYLE_SOURCE_DIR "/models/trained/graphstyle_gnn.h5";
-  const std::string vgg = gs::test::shared_file("weights/vgg_normalised.pth");
+  gs::test::TempDir dir;
+  const std::string model_path = gs::test::shipped_model_file(dir);
   const std::string content_path = gs::test::shared_file("images/content/chicago.jpg");
   const std::string style_path = gs::test::shared_file("images/style/starry_night.jpg");
-  if (vgg.empty() || content_path.empty() || style_path.empty() || !std::filesystem::exists(shipped)) return;
-  const gs::data::TrainedWeights w = gs::data::load_trained_weights(shipped);
-  const gs::data::StateDict decoder(w.params.begin(), w.params.end());
-  const gs::models::Stylizer joined(
-      w.config, gs::models::assemble_params(w.config, gs::data::load_encoder_weights(vgg), {}, decoder, "shipped model"));
-  gs::test::TempDir dir;
-  gs::data::save_model_file(dir.file("m.h5"), joined.config(), joined.named_tensors());
-  const graphstyle::Model model = graphstyle::Model::load(dir.file("m.h5"));
+  if (model_path.empty() || content_path.empty() || style_path.empty()) return;
+  const graphstyle::Model model = graphstyle::Model::load(model_path);
 
   constexpr int kFrames = 5, kShift = 4;
   const graphstyle::Image wide = graphstyle::resize(graphstyle::load_image(content_path), 256 + kShift * kFrames, 256);

@@ -58,12 +58,10 @@ TEST_CASE("api: a model loads from a file and from memory, with its defaults") {
 }
 
 TEST_CASE("api: stylize gives the content's size, values in [0, 1], the same every time, equal to the library path") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   const graphstyle::Image c = gs::test::smooth_image(45, 41, 0.f), s = gs::test::smooth_image(50, 37, 2.f);
-  graphstyle::StylizeOptions o = model.default_options();
-  o.k = 3;
-  o.kc = 2;
+  graphstyle::StylizeOptions o = tiny.options();
   o.alpha = 0.8f;
   graphstyle::Context ctx;
   const graphstyle::Image out = model.stylize(ctx, c, s, o);
@@ -93,8 +91,8 @@ TEST_CASE("api: stylize gives the content's size, values in [0, 1], the same eve
 }
 
 TEST_CASE("api: options out of range are OptionErrors naming the field, never a command-line flag") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   const graphstyle::Image c = gs::test::smooth_image(40, 40, 0.f), s = gs::test::smooth_image(40, 40, 1.f);
   auto field_of = [&](graphstyle::StylizeOptions o, const graphstyle::Image& content = {}) -> std::string {
     try {
@@ -132,11 +130,9 @@ TEST_CASE("api: options out of range are OptionErrors naming the field, never a 
 }
 
 TEST_CASE("api: one model, two threads with a context each, give what one thread gives") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
-  graphstyle::StylizeOptions o = model.default_options();
-  o.k = 3;
-  o.kc = 2;
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
+  graphstyle::StylizeOptions o = tiny.options();
   const graphstyle::Image c1 = gs::test::smooth_image(64, 48, 0.f), c2 = gs::test::smooth_image(48, 64, 3.f);
   const graphstyle::Image s = gs::test::smooth_image(56, 56, 1.f);
   graphstyle::Context solo;
@@ -159,11 +155,9 @@ TEST_CASE("api: one model, two threads with a context each, give what one thread
 }
 
 TEST_CASE("api: a per-call thread count leaves the caller's setting as it was") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
-  graphstyle::StylizeOptions o = model.default_options();
-  o.k = 3;
-  o.kc = 2;
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
+  graphstyle::StylizeOptions o = tiny.options();
   const graphstyle::Image c = gs::test::smooth_image(40, 40, 0.f), s = gs::test::smooth_image(40, 40, 1.f);
   const int before = omp_get_max_threads();
   o.threads = 1;
@@ -174,11 +168,9 @@ TEST_CASE("api: a per-call thread count leaves the caller's setting as it was") 
 }
 
 TEST_CASE("api: the trace holds the graph and its pictures") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
-  graphstyle::StylizeOptions o = model.default_options();
-  o.k = 3;
-  o.kc = 2;
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
+  graphstyle::StylizeOptions o = tiny.options();
   const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f), s = gs::test::smooth_image(40, 40, 1.f);
   graphstyle::Trace trace;
   CHECK(trace.empty());

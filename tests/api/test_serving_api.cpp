@@ -57,11 +57,9 @@ TEST_CASE("api: the size forms of the stylize command") {
 }
 
 TEST_CASE("api: stylizing with encoded style features equals stylizing with the style image") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
-  graphstyle::StylizeOptions o = model.default_options();
-  o.k = 3;
-  o.kc = 2;
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
+  graphstyle::StylizeOptions o = tiny.options();
   const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f), s = gs::test::smooth_image(40, 40, 1.f);
   graphstyle::Context ctx;
   const graphstyle::StyleFeatures f = model.encode_style(ctx, s, o);
@@ -73,17 +71,15 @@ TEST_CASE("api: stylizing with encoded style features equals stylizing with the 
     CHECK(a.pixels == b.pixels);  // bit for bit: the same encoder on the same image
   }
   CHECK_THROWS_WITH_AS(model.stylize(ctx, c, graphstyle::StyleFeatures(), o), contains("empty"), graphstyle::OptionError);
-  const gs::test::TinyModelFile other_file(1);
-  const graphstyle::Model other = graphstyle::Model::load(other_file.path);
+  const gs::test::TinyModel other_tiny(1);
+  const graphstyle::Model& other = other_tiny.model;
   CHECK_THROWS_WITH_AS(other.stylize(ctx, c, f, o), contains("another model"), graphstyle::OptionError);
 }
 
 TEST_CASE("api: the graph in memory is what save_graph writes") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
-  graphstyle::StylizeOptions o = model.default_options();
-  o.k = 3;
-  o.kc = 2;
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
+  graphstyle::StylizeOptions o = tiny.options();
   graphstyle::Context ctx;
   graphstyle::Trace trace;
   model.stylize(ctx, gs::test::smooth_image(48, 40, 0.f), gs::test::smooth_image(40, 40, 1.f), o, &trace);

@@ -6,13 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
 #include "api_fixture.h"
-#include "data/released_weights.h"
 #include "e2e_fixture.h"
-#include "models/weights.h"
-#include "shared_path.h"
 
 using gs::test::contains;
 
@@ -39,23 +35,15 @@ double psnr_columns(const graphstyle::Image& a, const graphstyle::Image& b, int 
   return 10 * std::log10(1.0 / (se / n));
 }
 
-graphstyle::StylizeOptions tiny_options(const graphstyle::Model& m, graphstyle::Method method) {
-  graphstyle::StylizeOptions o = m.default_options();
-  o.method = method;
-  o.k = 3;
-  o.kc = 2;
-  return o;
-}
-
 }  // namespace
 
 TEST_CASE("api styles: an encoded style stylizes exactly like the style image") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f), s = gs::test::smooth_image(56, 48, 1.f);
   graphstyle::Context ctx;
   for (auto method : {graphstyle::Method::gnn, graphstyle::Method::adain}) {
-    const graphstyle::StylizeOptions o = tiny_options(model, method);
+    const graphstyle::StylizeOptions o = tiny.options(method);
     const graphstyle::StyleFeatures e = model.encode_style(ctx, s, o);
     CHECK(e.width() == 56);
     CHECK(e.height() == 48);
@@ -66,15 +54,15 @@ TEST_CASE("api styles: an encoded style stylizes exactly like the style image") 
 // The tiny model's outputs are nearly flat; tests/models/test_style_set.cpp compares the features,
 // and the shipped model's test below the images of an even blend.
 TEST_CASE("api styles: blend weights 1,0 equal the first style; 0,1 the second") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f);
   const graphstyle::Image a = gs::test::smooth_image(56, 48, 1.f), b = gs::test::smooth_image(40, 56, 2.5f);
   graphstyle::Context ctx;
   for (auto method : {graphstyle::Method::gnn, graphstyle::Method::adain}) {
     CAPTURE(int(method));
     for (float alpha : {1.f, 0.6f}) {
-      graphstyle::StylizeOptions o = tiny_options(model, method);
+      graphstyle::StylizeOptions o = tiny.options(method);
       o.alpha = alpha;
       graphstyle::StyleSet set{{model.encode_style(ctx, a, o), model.encode_style(ctx, b, o)}, {1.f, 0.f}, {}};
       const graphstyle::Image only_a = model.stylize(ctx, c, a, o), only_b = model.stylize(ctx, c, b, o);
@@ -87,10 +75,10 @@ TEST_CASE("api styles: blend weights 1,0 equal the first style; 0,1 the second")
 }
 
 TEST_CASE("api styles: StylizeOptions::progress hears every stage, in order, up to 1") {
-  const gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f), s = gs::test::smooth_image(56, 48, 1.f);
-  graphstyle::StylizeOptions o = tiny_options(model, graphstyle::Method::gnn);
+  graphstyle::StylizeOptions o = tiny.options(graphstyle::Method::gnn);
   std::vector<std::string> stages;
   std::vector<double> fractions;
   o.progress = [&](const char* stage, double f) {
@@ -109,12 +97,12 @@ TEST_CASE("api styles: StylizeOptions::progress hears every stage, in order, up 
 }
 
 TEST_CASE("api styles: a mask with one region is that region's style; a style of another model or bad labels are refused") {
-  const gs::test::TinyModelFile file, other_file(7);
-  const graphstyle::Model model = graphstyle::Model::load(file.path), other = graphstyle::Model::load(other_file.path);
+  const gs::test::TinyModel tiny, other_tiny(7);
+  const graphstyle::Model &model = tiny.model, &other = other_tiny.model;
   const graphstyle::Image c = gs::test::smooth_image(48, 40, 0.f);
   const graphstyle::Image a = gs::test::smooth_image(56, 48, 1.f), b = gs::test::smooth_image(40, 56, 2.5f);
   graphstyle::Context ctx;
-  const graphstyle::StylizeOptions o = tiny_options(model, graphstyle::Method::gnn);
+  const graphstyle::StylizeOptions o = tiny.options(graphstyle::Method::gnn);
   graphstyle::StyleSet set{{model.encode_style(ctx, a, o), model.encode_style(ctx, b, o)}, {}, std::vector<int>(48 * 40, 1)};
   CHECK(max_abs_diff(model.stylize_styles(ctx, c, set, o), model.stylize(ctx, c, b, o)) <= 1e-5f);
 
@@ -141,19 +129,13 @@ TEST_CASE("api styles: a mask with one region is that region's style; a style of
 // its own single-style stylization (the intra-domain edges and AdaIN statistics are the region's
 // own, so not exactly). Measured: left 23.0 dB, right 20.7 dB (chicago, starry night | the scream, 384x256).
 TEST_CASE("api styles: with a two-region mask each half is close to its single-style stylization (shipped model)") {
-  const std::string shipped = GRAPHSTYLE_SOURCE_DIR "/models/trained/graphstyle_gnn.h5";
-  const std::string vgg = gs::test::shared_file("weights/vgg_normalised.pth");
+  gs::test::TempDir dir;
+  const std::string model_path = gs::test::shipped_model_file(dir);
   const std::string content_path = gs::test::shared_file("images/content/chicago.jpg");
   const std::string a_path = gs::test::shared_file("images/style/starry_night.jpg");
   const std::string b_path = gs::test::shared_file("images/style/the_scream.jpg");
-  if (vgg.empty() || content_path.empty() || a_path.empty() || b_path.empty() || !std::filesystem::exists(shipped)) return;
-  const gs::data::TrainedWeights w = gs::data::load_trained_weights(shipped);
-  const gs::data::StateDict decoder(w.params.begin(), w.params.end());
-  const gs::models::Stylizer joined(
-      w.config, gs::models::assemble_params(w.config, gs::data::load_encoder_weights(vgg), {}, decoder, "shipped model"));
-  gs::test::TempDir dir;
-  gs::data::save_model_file(dir.file("m.h5"), joined.config(), joined.named_tensors());
-  const graphstyle::Model model = graphstyle::Model::load(dir.file("m.h5"));
+  if (model_path.empty() || content_path.empty() || a_path.empty() || b_path.empty()) return;
+  const graphstyle::Model model = graphstyle::Model::load(model_path);
 
   auto sized = [](const std::string& path, int width) {
     const graphstyle::Image i = graphstyle::load_image(path);

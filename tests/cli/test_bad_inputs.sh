@@ -4,14 +4,7 @@
 # with exactly one line on stderr that names the file and the problem; stylize must leave an
 # existing output file untouched.
 # usage: test_bad_inputs.sh GRAPHSTYLE MAKE_TEST_INPUTS
-set -uo pipefail
-GS="$1"
-MAKE="$2"
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-"$MAKE" bad "$W/in" >/dev/null || { echo "FAIL: make_test_inputs bad"; exit 1; }
-I="$W/in"
-failures=0
+source "$(dirname "$0")/common.sh" "$@"
 rows=0
 
 # check KIND FILE EXPECTED: KIND says which command reads FILE.

@@ -2,15 +2,7 @@
 # graphstyle stylize with many images: folders and repeated --content/--style, --out-dir names, a bad
 # file skipped with a summary and exit 1; blends, masks and the colour options end to end.
 # usage: test_stylize_batch.sh GRAPHSTYLE MAKE_TEST_INPUTS
-set -uo pipefail
-GS="$1"
-MAKE="$2"
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-"$MAKE" bad "$W/in" >/dev/null || { echo "FAIL: make_test_inputs bad"; exit 1; }
-I="$W/in"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+source "$(dirname "$0")/common.sh" "$@"
 
 mkdir -p "$W/c/sub" "$W/s"
 cp "$I/good_content.png" "$W/c/a.png"

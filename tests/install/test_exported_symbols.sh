@@ -14,7 +14,7 @@ if [ -n "$leaks" ]; then
   exit 1
 fi
 for wanted in 'graphstyle_model_load' 'graphstyle_last_error' 'graphstyle::Model::load(' 'graphstyle::build_model_file(' \
-              'graphstyle::Trainer::create('; do
+              'graphstyle::Trainer::create(' 'graphstyle::QualityMeter::measure(' 'graphstyle::list_images('; do
   grep -qF "$wanted" <<<"$symbols" || { echo "FAIL: $lib does not export $wanted" >&2; exit 1; }
 done
 echo "exported: $(grep -c 'graphstyle' <<<"$symbols") graphstyle symbols, none internal"

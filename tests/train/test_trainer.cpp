@@ -7,7 +7,7 @@
 #include "graphstyle/error.hpp"
 #include "data/test_files.h"
 #include "tensor/ops.h"
-#include "train/stop_signals.h"
+#include "graphstyle/process.hpp"
 #include "train/tiny_training.h"
 #include "train/trainer.h"
 #include "train/training_log.h"
@@ -84,7 +84,7 @@ TEST_CASE("trainer: stopped by SIGINT at step 10 and resumed to 20, a run repeat
     if (step == 10) std::raise(SIGINT);
   };
   {
-    train::StopSignals signals;
+    graphstyle::StopSignals signals;
     const train::TrainingResult r = train::train(first, interrupted, nullptr, [&] { return signals.requested(); });
     CHECK(r.stopped);
     CHECK(r.steps_done == 10);
@@ -173,7 +173,7 @@ TEST_CASE("trainer: options that do not fit the crops are refused before trainin
 }
 
 TEST_CASE("stop signals: SIGTERM is recorded, not fatal; the handler is one-shot and uninstalled after") {
-  train::StopSignals signals;
+  graphstyle::StopSignals signals;
   CHECK_FALSE(signals.requested());
   std::raise(SIGTERM);
   CHECK(signals.requested());

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace gs::eval {
+namespace gs::tools {
 
 struct Triple {
   std::string content, style, output, method;
@@ -20,4 +20,4 @@ std::vector<Triple> read_triples(const std::string& path);
 // One CSV line -> fields; throws std::invalid_argument on an unterminated quote.
 std::vector<std::string> split_csv_line(const std::string& line);
 
-}  // namespace gs::eval
+}  // namespace gs::tools

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace gs::train {
+namespace gs::tools {
 
 class ProgressLine {
  public:
@@ -26,4 +26,4 @@ class ProgressLine {
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 
-}  // namespace gs::train
+}  // namespace gs::tools

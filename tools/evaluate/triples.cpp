@@ -1,10 +1,10 @@
-#include "eval/triples.h"
+#include "tools/evaluate/triples.h"
 
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
-namespace gs::eval {
+namespace gs::tools {
 
 namespace {
 std::string trim(const std::string& s) {
@@ -75,4 +75,4 @@ std::vector<Triple> read_triples(const std::string& path) {
   return out;
 }
 
-}  // namespace gs::eval
+}  // namespace gs::tools

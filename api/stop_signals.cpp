@@ -1,10 +1,11 @@
-#include "train/stop_signals.h"
-
+// graphstyle::StopSignals (graphstyle/process.hpp): SIGINT and SIGTERM recorded, for a long run to poll.
 #include <atomic>
 #include <csignal>
-#include <stdexcept>
 
-namespace gs::train {
+#include "graphstyle/error.hpp"
+#include "graphstyle/process.hpp"
+
+namespace graphstyle {
 
 namespace {
 // Lock-free, so storing to it is async-signal-safe; 0 = no signal yet.
@@ -17,7 +18,7 @@ void record_signal(int signal_number) { g_signal.store(signal_number); }
 }  // namespace
 
 StopSignals::StopSignals() {
-  if (g_installed) throw std::logic_error("StopSignals: already installed");
+  if (g_installed) throw Error(ErrorCode::invalid_argument, "StopSignals: one is installed already");
   g_signal.store(0);
   struct sigaction action = {};
   action.sa_handler = record_signal;
@@ -37,4 +38,4 @@ StopSignals::~StopSignals() {
 bool StopSignals::requested() const { return g_signal.load() != 0; }
 int StopSignals::signal_number() const { return g_signal.load(); }
 
-}  // namespace gs::train
+}  // namespace graphstyle

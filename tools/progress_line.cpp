@@ -1,10 +1,10 @@
-#include "train/progress.h"
+#include "tools/progress_line.h"
 
 #include <unistd.h>
 
 #include <cstdio>
 
-namespace gs::train {
+namespace gs::tools {
 
 ProgressLine::ProgressLine(std::string label, int64_t total, std::string unit, bool enabled)
     : label_(std::move(label)), unit_(std::move(unit)), total_(total), enabled_(enabled && isatty(STDERR_FILENO) != 0),
@@ -49,4 +49,4 @@ void ProgressLine::finish() {
   finished_ = true;
 }
 
-}  // namespace gs::train
+}  // namespace gs::tools

@@ -5,19 +5,19 @@
 #include <utility>
 #include <vector>
 
-#include "eval/metrics.h"
+#include <graphstyle/quality.hpp>
 
-namespace gs::eval {
+namespace gs::tools {
 
 struct Result {
   std::string content, style, method, output;  // image paths; output empty when not saved
-  Metrics metrics;
+  graphstyle::QualityMetrics metrics;
 };
 
 struct MethodSummary {
   std::string method;
   int64_t count = 0;
-  Metrics mean;
+  graphstyle::QualityMetrics mean;
 };
 
 // Means per method, methods in order of first appearance.
@@ -36,4 +36,4 @@ void write_json(const std::string& path, const std::vector<Result>& results, con
 // A fixed-width table: one line per method, one column per metric.
 std::string summary_table(const std::vector<MethodSummary>& summary);
 
-}  // namespace gs::eval
+}  // namespace gs::tools

@@ -1,14 +1,13 @@
-#include "eval/report.h"
+#include "tools/evaluate/report.h"
 
 #include <cstdio>
-#include <fstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
-#include "data/atomic_file.h"
+#include <graphstyle/files.hpp>
 
-namespace gs::eval {
+namespace gs::tools {
 
 namespace {
 
@@ -26,21 +25,10 @@ std::string number(double v) {
   return text;
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  data::AtomicFile file(path);
-  {
-    std::ofstream out(file.temp_path(), std::ios::binary);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error(path + ": cannot write (disk full?)");
-  }
-  file.commit();
-}
-
-nlohmann::ordered_json metrics_json(const Metrics& m) {
+nlohmann::ordered_json metrics_json(const graphstyle::QualityMetrics& m) {
   nlohmann::ordered_json j;
   const auto v = m.values();
-  for (int i = 0; i < Metrics::kCount; ++i) j[Metrics::names()[i]] = v[i];
+  for (int i = 0; i < graphstyle::QualityMetrics::count; ++i) j[graphstyle::QualityMetrics::names()[i]] = v[i];
   return j;
 }
 
@@ -48,7 +36,7 @@ nlohmann::ordered_json metrics_json(const Metrics& m) {
 
 std::vector<MethodSummary> summarize(const std::vector<Result>& results) {
   std::vector<MethodSummary> out;
-  std::vector<std::array<double, Metrics::kCount>> sums;
+  std::vector<std::array<double, graphstyle::QualityMetrics::count>> sums;
   for (const Result& r : results) {
     size_t i = 0;
     while (i < out.size() && out[i].method != r.method) ++i;
@@ -58,18 +46,18 @@ std::vector<MethodSummary> summarize(const std::vector<Result>& results) {
     }
     ++out[i].count;
     const auto v = r.metrics.values();
-    for (int m = 0; m < Metrics::kCount; ++m) sums[i][m] += v[m];
+    for (int m = 0; m < graphstyle::QualityMetrics::count; ++m) sums[i][m] += v[m];
   }
   for (size_t i = 0; i < out.size(); ++i) {
     for (double& s : sums[i]) s /= static_cast<double>(out[i].count);
-    out[i].mean = Metrics::from_values(sums[i]);
+    out[i].mean = graphstyle::QualityMetrics::from_values(sums[i]);
   }
   return out;
 }
 
 void write_csv(const std::string& path, const std::vector<Result>& results) {
   std::string text = "content,style,method,output";
-  for (const char* name : Metrics::names()) text.append(",").append(name);
+  for (const char* name : graphstyle::QualityMetrics::names()) text.append(",").append(name);
   text += '\n';
   for (const Result& r : results) {
     for (const std::string* field : {&r.content, &r.style, &r.method, &r.output})
@@ -77,26 +65,26 @@ void write_csv(const std::string& path, const std::vector<Result>& results) {
     for (double v : r.metrics.values()) text.append(",").append(number(v));
     text += '\n';
   }
-  write_text(path, text);
+  graphstyle::write_file(path, text);
 }
 
 void write_summary_csv(const std::string& path, const std::vector<MethodSummary>& summary) {
   std::string text = "method,count";
-  for (const char* name : Metrics::names()) text.append(",").append(name);
+  for (const char* name : graphstyle::QualityMetrics::names()) text.append(",").append(name);
   text += '\n';
   for (const MethodSummary& s : summary) {
     text.append(csv_field(s.method)).append(",").append(std::to_string(s.count));
     for (double v : s.mean.values()) text.append(",").append(number(v));
     text += '\n';
   }
-  write_text(path, text);
+  graphstyle::write_file(path, text);
 }
 
 void write_json(const std::string& path, const std::vector<Result>& results, const Settings& settings) {
   nlohmann::ordered_json j;
   j["settings"] = nlohmann::ordered_json::object();
   for (const auto& [name, value] : settings) j["settings"][name] = value;
-  j["metrics"] = Metrics::names();
+  j["metrics"] = graphstyle::QualityMetrics::names();
   j["results"] = nlohmann::ordered_json::array();
   for (const Result& r : results) {
     nlohmann::ordered_json row = {{"content", r.content}, {"style", r.style}, {"method", r.method}, {"output", r.output}};
@@ -109,7 +97,7 @@ void write_json(const std::string& path, const std::vector<Result>& results, con
     row.update(metrics_json(s.mean));
     j["summary"].push_back(row);
   }
-  write_text(path, j.dump(2) + "\n");
+  graphstyle::write_file(path, j.dump(2) + "\n");
 }
 
 std::string summary_table(const std::vector<MethodSummary>& summary) {
@@ -120,7 +108,7 @@ std::string summary_table(const std::vector<MethodSummary>& summary) {
                 "content_relu4_1", "content_relu3_1", "style", "local_relu3_1", "local_relu4_1", "ssim");
   std::string text = line;
   for (const MethodSummary& s : summary) {
-    const Metrics& m = s.mean;
+    const graphstyle::QualityMetrics& m = s.mean;
     std::snprintf(line, sizeof line, "%-*s %5lld %15.4f %15.4f %10.4f %13.4f %13.4f %7.4f\n", static_cast<int>(width),
                   s.method.c_str(), static_cast<long long>(s.count), m.content_relu4_1, m.content_relu3_1, m.style,
                   m.local_relu3_1, m.local_relu4_1, m.ssim);
@@ -129,4 +117,4 @@ std::string summary_table(const std::vector<MethodSummary>& summary) {
   return text;
 }
 
-}  // namespace gs::eval
+}  // namespace gs::tools

@@ -1,0 +1,74 @@
+// graphstyle::QualityMeter over the library's metrics (eval/metrics.h).
+#include "graphstyle/quality.hpp"
+
+#include "api/convert.h"
+#include "api/model_impl.h"
+#include "eval/metrics.h"
+
+namespace graphstyle {
+
+struct QualityFeatures::Impl {
+  gs::eval::Features features;
+  int width = 0, height = 0;
+};
+
+struct QualityMeter::Impl {
+  Model model;  // keeps the weights the encoder reads
+  gs::eval::FeatureEncoder encoder;
+};
+
+const std::array<const char*, QualityMetrics::count>& QualityMetrics::names() {
+  static_assert(count == gs::eval::Metrics::kCount);
+  return gs::eval::Metrics::names();
+}
+
+std::array<double, QualityMetrics::count> QualityMetrics::values() const {
+  return {content_relu4_1, content_relu3_1, style, local_relu3_1, local_relu4_1, ssim};
+}
+
+QualityMetrics QualityMetrics::from_values(const std::array<double, count>& v) { return {v[0], v[1], v[2], v[3], v[4], v[5]}; }
+
+QualityFeatures::QualityFeatures() = default;
+QualityFeatures::QualityFeatures(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+bool QualityFeatures::empty() const { return !impl_; }
+int QualityFeatures::width() const { return impl_ ? impl_->width : 0; }
+int QualityFeatures::height() const { return impl_ ? impl_->height : 0; }
+const QualityFeatures::Impl& QualityFeatures::impl() const { return *impl_; }
+
+QualityMeter::QualityMeter(const Model& model)
+    : impl_(detail::translate([&] {
+        const gs::models::Stylizer& m = model.impl().stylizer;
+        return std::make_unique<Impl>(Impl{model, gs::eval::FeatureEncoder(m.params(), m.config())});
+      })) {}
+QualityMeter::~QualityMeter() = default;
+QualityMeter::QualityMeter(QualityMeter&&) noexcept = default;
+QualityMeter& QualityMeter::operator=(QualityMeter&&) noexcept = default;
+
+QualityFeatures QualityMeter::features(const Image& image) const {
+  return detail::translate([&] {
+    return QualityFeatures(std::make_shared<const QualityFeatures::Impl>(
+        QualityFeatures::Impl{impl_->encoder(detail::to_tensor(image, "image")), image.width, image.height}));
+  });
+}
+
+QualityMetrics QualityMeter::measure(const QualityFeatures& output, const QualityFeatures& content,
+                                     const QualityFeatures& style) const {
+  return detail::translate([&] {
+    for (auto [name, f] : {std::pair{"output", &output}, {"content", &content}, {"style", &style}})
+      if (f->empty()) throw OptionError(name, std::string(name) + ": features are empty: make them with features()");
+    if (output.width() != content.width() || output.height() != content.height())
+      throw OptionError("output", "output " + std::to_string(output.width()) + "x" + std::to_string(output.height()) +
+                                      " and content " + std::to_string(content.width()) + "x" +
+                                      std::to_string(content.height()) + " differ in size: the metrics compare them pixel for pixel");
+    const gs::eval::Metrics m = gs::eval::measure(output.impl().features, content.impl().features, style.impl().features);
+    return QualityMetrics::from_values(m.values());
+  });
+}
+
+QualityMetrics QualityMeter::measure(const Image& output, const Image& content, const Image& style) const {
+  return measure(features(output), features(content), features(style));
+}
+
+Image as_saved(const Image& image) { return to_float(to_rgb8(image)); }
+
+}  // namespace graphstyle
