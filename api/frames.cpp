@@ -47,10 +47,12 @@ Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeat
     try {
       gs::ag::NoGradGuard no_grad;
       const gs::models::GraphOptions g = detail::graph_options(o);
+      detail::CallProfile call(o.profile);
       detail::report(o, "encode content", 0.15);
       gs::Tensor t;
       {
         const gs::Tensor fc = (*ctx.encoder)(c), &fs = style.impl().features;
+        call.tick("encode content");
         detail::report(o, "graph", 0.5);
         const int64_t nodes = (fc.size(2) - g.p + 1) * (fc.size(3) - g.p + 1);
         const bool follow = seq.previous && seq.style == &style.impl() && seq.previous->nodes == nodes &&
@@ -64,9 +66,11 @@ Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeat
         t = gs::models::graph_stage(impl_->stylizer.params(), impl_->stylizer.config(), gs::ag::Variable(fc),
                                     gs::ag::Variable(fs), g, nullptr, &list)
                 .value();
+        call.tick("graph");
       }
       detail::report(o, "decode", 0.65);
       Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), frame.height, frame.width));
+      call.tick("decode");
       detail::report(o, "done", 1.0);
       if (o.threads > 0) omp_set_num_threads(previous_threads);
       return out;

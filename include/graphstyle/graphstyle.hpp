@@ -21,6 +21,7 @@
 // trimming, no printing; graphstyle/process.hpp lists what a host can opt into.
 //
 // Model files from PyTorch weights: graphstyle/model_files.hpp. Training: graphstyle/train.hpp.
+// Where a call's time goes (per op kind, oneDNN kernels): graphstyle/profile.hpp.
 // The C API: graphstyle/graphstyle.h.
 #pragma once
 
@@ -31,6 +32,7 @@
 #include "graphstyle/model_files.hpp"
 #include "graphstyle/options.hpp"
 #include "graphstyle/process.hpp"
+#include "graphstyle/profile.hpp"
 #include "graphstyle/trace.hpp"
 #include "graphstyle/train.hpp"
 #include "graphstyle/version.h"

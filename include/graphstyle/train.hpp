@@ -20,6 +20,7 @@
 
 #include "graphstyle/model.hpp"
 #include "graphstyle/options.hpp"
+#include "graphstyle/profile.hpp"
 #include "graphstyle/export.h"
 
 GRAPHSTYLE_EXPORT_BEGIN
@@ -78,6 +79,9 @@ struct TrainCallbacks {
   std::function<void(const TrainStep&)> on_step;              // after each step
   std::function<void(const std::string& message)> on_skipped_file;  // an unreadable image (training goes on)
   bool progress_line = false;  // a progress line with rate and ETA on stderr, when it is a terminal
+  // If set, every step adds where its time went to *profile (graphstyle/profile.hpp): ops, oneDNN
+  // kernels, and the step's phases as stages. on_step may read it and clear() it for per-step tables.
+  Profile* profile = nullptr;
 };
 
 class Trainer {
