@@ -230,6 +230,7 @@ int run_bench(const std::vector<std::string>& argv) {
   const auto one_case = args.value("--case");
   const bool profile = args.flag("--profile");
   args.finish();
+  if (profile && !one_case) throw std::invalid_argument("--profile needs --case NAME (one case, run in this process)");
   omp_set_num_threads(threads);
 
   if (one_case) {
