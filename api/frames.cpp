@@ -52,11 +52,13 @@ Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeat
     FrameSequence::Impl& seq = sequence.impl();
     gs::ag::NoGradGuard no_grad;
     const gs::models::GraphOptions g = detail::graph_options(o);
+    detail::CallProfile call(o.profile);
     detail::report(o, "encode content", 0.15);
     gs::Tensor t;
     bool follow = false;  // this frame continues the sequence (same style, same size)
     {
       const gs::Tensor fc = (*ctx.encoder)(c), &fs = style.impl().features;
+      call.tick("encode content");
       detail::report(o, "graph", 0.5);
       const int64_t nodes = (fc.size(2) - g.p + 1) * (fc.size(3) - g.p + 1);
       follow = seq.previous && seq.style == &style.impl() && seq.previous->nodes == nodes && seq.previous->k == g.k;
@@ -69,9 +71,11 @@ Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeat
       t = gs::models::graph_stage(impl_->stylizer.params(), impl_->stylizer.config(), gs::ag::Variable(fc),
                                   gs::ag::Variable(fs), g, nullptr, &list)
               .value();
+      call.tick("graph");
     }
     detail::report(o, "decode", 0.65);
     Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), frame.height, frame.width));
+    call.tick("decode");
     seq.smoothed = 0.0;
     if (seq.smoothing > 0.f) {
       if (follow && seq.previous_frame.width == frame.width && seq.previous_frame.height == frame.height) {
@@ -82,6 +86,7 @@ Image Model::stylize_frame(Context& context, const Image& frame, const StyleFeat
       }
       seq.previous_frame = frame;
       seq.previous_output = out;
+      call.tick("smooth");
     }
     detail::report(o, "done", 1.0);
     return out;

@@ -156,8 +156,9 @@ using detail::check_all;
 using detail::prepare;
 
 // content: [1,3,H,W]; fs the style's features (encoded from s, [1,3,Hs,Ws]) -> the stylized image.
+// `call` times the stages when the options ask for a profile.
 Image run(const std::shared_ptr<const Model::Impl>& impl, Context::Impl& ctx, const gs::Tensor& c, int cw, int ch,
-          const gs::Tensor& s, gs::ag::Variable fs, const StylizeOptions& o, Trace* trace) {
+          const gs::Tensor& s, gs::ag::Variable fs, const StylizeOptions& o, Trace* trace, detail::CallProfile& call) {
   const gs::models::Stylizer& m = impl->stylizer;
   Trace::Impl* tr = trace ? &trace->impl() : nullptr;
   if (tr) *tr = Trace::Impl{};
@@ -166,12 +167,17 @@ Image run(const std::shared_ptr<const Model::Impl>& impl, Context::Impl& ctx, co
   detail::report(o, "encode content", 0.15);
   {  // the features go before the decoder takes its buffers
     const gs::ag::Variable fc((*ctx.encoder)(c));
+    call.tick("encode content");
     detail::report(o, "graph", 0.5);
     if (o.method == Method::adain) {
       t = gs::nn::adain_mix(fc, fs, o.alpha).value();
+      call.tick("adain");
     } else {
       const gs::models::GraphOptions g = detail::graph_options(o);
-      t = gs::models::graph_stage(m.params(), m.config(), fc, fs, g, tr ? &tr->trace : nullptr).value();
+      gs::models::PhaseHook phase;  // the graph stage's parts, as the bench's phase table names them
+      if (call.on()) phase = [&call](const char* part) { call.tick(part); };
+      t = gs::models::graph_stage(m.params(), m.config(), fc, fs, g, tr ? &tr->trace : nullptr, nullptr, nullptr, phase)
+              .value();
       if (tr) {
         tr->filled = true;
         tr->options = g;
@@ -189,6 +195,7 @@ Image run(const std::shared_ptr<const Model::Impl>& impl, Context::Impl& ctx, co
   }
   detail::report(o, "decode", 0.65);
   Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), ch, cw));
+  call.tick("decode");
   detail::report(o, "done", 1.0);
   return out;
 }
@@ -202,9 +209,11 @@ Image Model::stylize(Context& context, const Image& content, const Image& style,
     const detail::ThreadsForCall threads(o.threads);
     Context::Impl& ctx = prepare(context, impl_, o);
     gs::ag::NoGradGuard no_grad;
+    detail::CallProfile call(o.profile);
     detail::report(o, "encode style", 0.0);
     gs::ag::Variable fs((*ctx.encoder)(s));
-    return run(impl_, ctx, c, content.width, content.height, s, std::move(fs), o, trace);
+    call.tick("encode style");
+    return run(impl_, ctx, c, content.width, content.height, s, std::move(fs), o, trace, call);
   });
 }
 
@@ -215,7 +224,10 @@ StyleFeatures Model::encode_style(Context& context, const Image& style, const St
     const detail::ThreadsForCall threads(o.threads);
     Context::Impl& ctx = prepare(context, impl_, o);
     gs::ag::NoGradGuard no_grad;
-    return StyleFeatures(std::make_shared<const StyleFeatures::Impl>(StyleFeatures::Impl{impl_, s, (*ctx.encoder)(s)}));
+    detail::CallProfile call(o.profile);
+    gs::Tensor features = (*ctx.encoder)(s);
+    call.tick("encode style");
+    return StyleFeatures(std::make_shared<const StyleFeatures::Impl>(StyleFeatures::Impl{impl_, s, std::move(features)}));
   });
 }
 
@@ -229,7 +241,8 @@ Image Model::stylize(Context& context, const Image& content, const StyleFeatures
     check_all(*impl_, o, content.width, content.height, style.width(), style.height());
     const detail::ThreadsForCall threads(o.threads);
     Context::Impl& ctx = prepare(context, impl_, o);
-    return run(impl_, ctx, c, content.width, content.height, sf.image, gs::ag::Variable(sf.features), o, trace);
+    detail::CallProfile call(o.profile);
+    return run(impl_, ctx, c, content.width, content.height, sf.image, gs::ag::Variable(sf.features), o, trace, call);
   });
 }
 

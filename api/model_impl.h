@@ -2,11 +2,14 @@
 #pragma once
 #include <omp.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 
 #include "graphstyle/model.hpp"
+#include "graphstyle/profile.hpp"
 #include "graphstyle/trace.hpp"
+#include "autograd/profiler.h"
 #include "data/model_file.h"
 #include "models/graph_inspect.h"
 #include "models/inference.h"
@@ -40,6 +43,10 @@ struct Trace::Impl {
   gs::Tensor style;  // [3,Hs,Ws] as fed to the encoder
 };
 
+struct Profile::Impl {
+  gs::ag::Profile profile;
+};
+
 namespace detail {
 // StylizeOptions::threads for one call: the calling thread's OpenMP thread count (an ICV of that
 // thread only), set while this lives and restored however the call ends.
@@ -57,6 +64,27 @@ class ThreadsForCall {
  private:
   int previous_;
   bool set_;
+};
+
+// StylizeOptions::profile (or TrainCallbacks::profile), if set: the ops run on this thread while
+// this lives add into it, and tick() adds the wall time since the last tick as a stage.
+class CallProfile {
+ public:
+  explicit CallProfile(Profile* profile) : profile_(profile ? &profile->impl().profile : nullptr) {
+    if (profile_) scope_.emplace(*profile_);
+  }
+  void tick(const char* stage) {
+    if (!profile_) return;
+    const auto now = std::chrono::steady_clock::now();
+    profile_->add_stage(stage, std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+  bool on() const { return profile_ != nullptr; }
+
+ private:
+  gs::ag::Profile* profile_;
+  std::optional<gs::ag::ProfileScope> scope_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
 gs::models::GraphOptions graph_options(const StylizeOptions& options);

@@ -73,14 +73,18 @@ Image Model::stylize_styles(Context& context, const Image& content, const StyleS
     gs::ag::NoGradGuard no_grad;
     gs::models::GraphOptions g = detail::graph_options(o);
     if (o.method == Method::adain) g.mix = 0.f;
+    detail::CallProfile call(o.profile);
     detail::report(o, "encode content", 0.15);
     gs::Tensor fc = (*ctx.encoder)(c);
+    call.tick("encode content");
     detail::report(o, "graph", 0.5);
     const gs::Tensor t = gs::models::style_set_stage(impl_->stylizer.params(), impl_->stylizer.config(), fc, in, g,
                                                      o.method == Method::gnn);
+    call.tick("graph");
     fc = gs::Tensor();
     detail::report(o, "decode", 0.65);
     Image out = detail::to_image(gs::models::crop_to((*ctx.decoder)(t), content.height, content.width));
+    call.tick("decode");
     detail::report(o, "done", 1.0);
     return out;
   });

@@ -23,6 +23,16 @@ struct Trainer::Impl {
 
 namespace {
 
+// A step's phases (train/train_step.h) as the profile's stages.
+void add_phases(gs::ag::Profile& profile, const gs::train::StepTimes& t) {
+  for (const auto& [name, seconds] :
+       {std::pair{"encode", t.encode}, std::pair{"graph forward", t.graph_forward},
+        std::pair{"decode forward", t.decode_forward}, std::pair{"loss forward", t.loss_forward},
+        std::pair{"loss backward", t.loss_backward}, std::pair{"decode backward", t.decode_backward},
+        std::pair{"graph backward", t.graph_backward}, std::pair{"update", t.update}})
+    profile.add_stage(name, seconds);
+}
+
 std::vector<std::string> images_of(const std::string& folder, const std::string& label) {
   if (folder.empty()) throw OptionError(label, label + " is empty: a folder of images is needed");
   return gs::data::list_images(folder, label);
@@ -140,11 +150,15 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     impl_->ran = true;
     gs::train::TrainerOptions o = impl_->options;
     o.on_skipped_file = callbacks.on_skipped_file;
-    if (callbacks.on_step)
+    gs::ag::Profile* profile = callbacks.profile ? &callbacks.profile->impl().profile : nullptr;
+    if (callbacks.on_step || profile)
       o.on_step = [&](int64_t step, const gs::train::StepResult& r) {
-        callbacks.on_step(TrainStep{step, r.loss, r.loss_content, r.loss_style});
+        if (profile) add_phases(*profile, r.times);
+        if (callbacks.on_step) callbacks.on_step(TrainStep{step, r.loss, r.loss_content, r.loss_style});
       };
     const std::function<bool()> stop = callbacks.stop_requested ? callbacks.stop_requested : [] { return false; };
+    std::optional<gs::ag::ProfileScope> scope;  // the steps run on this thread
+    if (profile) scope.emplace(*profile);
     const gs::train::TrainingResult r =
         gs::train::train(*impl_->model, o, impl_->resume ? &*impl_->resume : nullptr, stop);
     impl_->step = r.steps_done;

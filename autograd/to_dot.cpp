@@ -20,6 +20,10 @@ std::string quoted(const std::string& s) {
 }  // namespace
 
 std::string to_dot(const Variable& root, const std::vector<std::pair<std::string, Variable>>& names) {
+  return to_dot(std::vector<Variable>{root}, names);
+}
+
+std::string to_dot(const std::vector<Variable>& roots, const std::vector<std::pair<std::string, Variable>>& names) {
   std::unordered_map<const void*, std::string> name_of;
   for (const auto& [name, v] : names)
     if (v.defined()) name_of[v.id()] = name;
@@ -27,7 +31,8 @@ std::string to_dot(const Variable& root, const std::vector<std::pair<std::string
   // Inputs before the ops that read them (post-order), iteratively: training graphs are deep.
   std::vector<Variable> order;
   std::unordered_map<const void*, int> number;
-  if (root.defined()) {
+  for (const Variable& root : roots) {
+    if (!root.defined() || number.count(root.id())) continue;
     std::vector<std::pair<Variable, size_t>> stack{{root, 0}};
     number[root.id()] = -1;
     while (!stack.empty()) {

@@ -15,5 +15,7 @@ namespace gs::ag {
 
 // `names` labels some variables (usually the leaves: "x", "w"); the others are labelled by op.
 std::string to_dot(const Variable& root, const std::vector<std::pair<std::string, Variable>>& names = {});
+// Several graphs in one drawing (a training step's stages, cut apart by leaves).
+std::string to_dot(const std::vector<Variable>& roots, const std::vector<std::pair<std::string, Variable>>& names = {});
 
 }  // namespace gs::ag

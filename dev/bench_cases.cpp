@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
+#include "autograd/profiler.h"
 #include "data/image.h"
 #include "data/released_weights.h"
 #include "models/graph_stage.h"
@@ -45,27 +47,57 @@ bool reset_peak_rss() {
   return static_cast<bool>(out);
 }
 
-// Accumulates named phase times of one run, in the order the phases first appear.
+using NamedTimes = std::vector<std::pair<std::string, double>>;
+
+void add_to(NamedTimes& times, const std::string& name, double s) {
+  auto it = std::find_if(times.begin(), times.end(), [&](const auto& p) { return p.first == name; });
+  if (it == times.end())
+    times.push_back({name, s});
+  else
+    it->second += s;
+}
+
+// Accumulates named phase times of one run, in the order the phases first appear; with a profile,
+// also the time its ops took inside each phase.
 class Phases {
  public:
-  void start() { t0_ = Clock::now(); }
+  explicit Phases(const ag::Profile* profile = nullptr) : profile_(profile) {}
+  void start() {
+    t0_ = Clock::now();
+    if (profile_) ops0_ = profile_->total_s();
+  }
   void tick(const std::string& name) {
     const auto t1 = Clock::now();
-    const double s = std::chrono::duration<double>(t1 - t0_).count();
-    auto it = std::find_if(times_.begin(), times_.end(), [&](const auto& p) { return p.first == name; });
-    if (it == times_.end())
-      times_.push_back({name, s});
-    else
-      it->second += s;
+    add_to(times_, name, std::chrono::duration<double>(t1 - t0_).count());
     t0_ = t1;
+    if (!profile_) return;
+    add_to(op_times_, name, profile_->total_s() - ops0_);
+    ops0_ = profile_->total_s();
   }
-  void clear() { times_.clear(); }
-  const std::vector<std::pair<std::string, double>>& times() const { return times_; }
+  void clear() { times_.clear(), op_times_.clear(); }
+  const NamedTimes& times() const { return times_; }
+  const NamedTimes& op_times() const { return op_times_; }
 
  private:
+  const ag::Profile* profile_;
   Clock::time_point t0_;
-  std::vector<std::pair<std::string, double>> times_;
+  double ops0_ = 0;
+  NamedTimes times_, op_times_;
 };
+
+// The median of each name's times over the runs, in the first run's order.
+NamedTimes medians(const std::vector<NamedTimes>& runs) {
+  NamedTimes out;
+  if (runs.empty()) return out;
+  for (const auto& [name, unused] : runs[0]) {
+    std::vector<double> v;
+    for (const NamedTimes& run : runs)
+      for (const auto& [n, t] : run)
+        if (n == name) v.push_back(t);
+    out.push_back({name, median(v)});
+  }
+  return out;
+}
 
 // What every case needs: the model and the two inputs at S x S.
 struct Setup {
@@ -140,7 +172,7 @@ const std::vector<std::string>& inference_cases() {
 
 double CaseResult::median_s() const { return median(times_s); }
 
-CaseResult run_case(const std::string& name, const std::string& shared, int warmups, int reps) {
+CaseResult run_case(const std::string& name, const std::string& shared, int warmups, int reps, ag::Profile* profile) {
   // bench.py's cases, and the same kinds at other sizes (gnn_1024: no baseline to compare with).
   const size_t cut = name.rfind('_');
   const std::string kind = cut == std::string::npos ? name : name.substr(0, cut);
@@ -159,14 +191,16 @@ CaseResult run_case(const std::string& name, const std::string& shared, int warm
   r.name = name;
   r.rss_setup_mb = status_mb("VmRSS");
 
-  Phases ph;
+  Phases ph(profile);
   for (int i = 0; i < warmups; ++i) {
     ph.start();
     body(ph);
   }
+  std::optional<ag::ProfileScope> scope;  // the timed runs only
+  if (profile) scope.emplace(*profile);
   const double peak_before = status_mb("VmHWM");
   const bool reset = reset_peak_rss();
-  std::vector<std::vector<std::pair<std::string, double>>> per_run;
+  std::vector<NamedTimes> per_run, per_run_ops;
   for (int i = 0; i < reps; ++i) {
     ph.clear();
     const auto t0 = Clock::now();
@@ -174,18 +208,13 @@ CaseResult run_case(const std::string& name, const std::string& shared, int warm
     body(ph);
     r.times_s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
     per_run.push_back(ph.times());
+    per_run_ops.push_back(ph.op_times());
   }
   const double peak_timed = status_mb("VmHWM");
   r.peak_rss_timed_mb = reset ? peak_timed : 0;
   r.peak_rss_mb = std::max(peak_before, peak_timed);
-  if (!per_run.empty() && kind != "encoder")
-    for (const auto& [phase, unused] : per_run[0]) {
-      std::vector<double> v;
-      for (const auto& run : per_run)
-        for (const auto& [p, t] : run)
-          if (p == phase) v.push_back(t);
-      r.phases.push_back({phase, median(v)});
-    }
+  if (kind != "encoder") r.phases = medians(per_run);
+  if (profile) r.phase_ops = medians(per_run_ops);
   return r;
 }
 

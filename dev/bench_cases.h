@@ -8,6 +8,10 @@
 #include <utility>
 #include <vector>
 
+namespace gs::ag {
+struct Profile;
+}
+
 namespace gs::tools {
 
 // bench.py's inference cases, in its order (train_b4_256 is tools/bench_train.cpp's).
@@ -20,12 +24,15 @@ struct CaseResult {
   double peak_rss_mb = 0;                              // VmHWM over the process's whole life (setup included)
   double peak_rss_timed_mb = 0;                        // VmHWM over the timed runs only (reset after the warm-ups)
   double rss_setup_mb = 0;                             // RSS before the first run (weights, inputs, runtime)
+  std::vector<std::pair<std::string, double>> phase_ops;  // with a profile: median time in profiled ops per phase
   double median_s() const;
 };
 
 // name: kind_S (encoder, graph, gnn, adain; any S >= 64, though only bench.py's have a baseline).
 // shared: the ../shared folder (images, weights, fixtures). Throws for an unknown case name.
-CaseResult run_case(const std::string& name, const std::string& shared, int warmups, int reps);
+// With a profile, the timed runs add into it (autograd/profiler.h) and phase_ops is filled.
+CaseResult run_case(const std::string& name, const std::string& shared, int warmups, int reps,
+                    ag::Profile* profile = nullptr);
 
 // One line, "RESULT name=... times=a,b,c phases=p:v,q:w rss=... rss_timed=... rss_setup=...",
 // that the parent process reads back (parse_result_line throws on anything else).

@@ -19,6 +19,7 @@
 #include "dev/bench_baseline.h"
 #include "dev/bench_cases.h"
 #include "dev/child_process.h"
+#include "autograd/profiler.h"
 
 namespace gs::tools {
 
@@ -42,7 +43,9 @@ const char* kUsage =
     "  --shared DIR      the shared folder with images/, weights/, fixtures/ (default:\n"
     "                    $GRAPHSTYLE_SHARED or ../shared)\n"
     "  --case NAME       run one case (kind_S: encoder_512, gnn_1024, ...) in this process and print\n"
-    "                    its RESULT line (what the parent runs in each child)\n";
+    "                    its RESULT line (what the parent runs in each child)\n"
+    "  --profile         with --case: the per-op profile of the timed runs (autograd/profiler.h) and,\n"
+    "                    per phase, how much of its median time the profiled ops account for\n";
 
 std::string default_shared() {
   const char* env = std::getenv("GRAPHSTYLE_SHARED");
@@ -97,6 +100,15 @@ void print_row(const CaseResult& r, const std::optional<BaselineCase>& ref, doub
   else
     std::printf(" %10s %9s", "-", "-");
   std::printf(" %9.2f %4d\n", others, runs);
+}
+
+// Per phase: the median wall time, the median time inside profiled ops, their ratio; then the ops.
+void print_profiled_phases(const CaseResult& r, const ag::Profile& ops, int reps) {
+  std::printf("\nphase                 median s   in ops s   ops / phase\n");
+  for (const auto& [phase, t] : r.phases)
+    for (const auto& [p, in_ops] : r.phase_ops)
+      if (p == phase) std::printf("%-20s %9.3f %10.3f %9.0f%%\n", phase.c_str(), t, in_ops, t > 0 ? 100 * in_ops / t : 0.0);
+  std::printf("\nper-op profile of the %d timed runs:\n%s", reps, ops.table().c_str());
 }
 
 void print_phases(const CaseResult& r, const std::optional<BaselineCase>& ref) {
@@ -216,11 +228,16 @@ int run_bench(const std::vector<std::string>& argv) {
   const int threads = static_cast<int>(args.get_int("--threads", 2, 1, 1024));
   const int retries = static_cast<int>(args.get_int("--retries", 2, 0, 100));
   const auto one_case = args.value("--case");
+  const bool profile = args.flag("--profile");
   args.finish();
+  if (profile && !one_case) throw std::invalid_argument("--profile needs --case NAME (one case, run in this process)");
   omp_set_num_threads(threads);
 
   if (one_case) {
-    std::printf("%s\n", result_line(run_case(*one_case, shared, warmup, reps)).c_str());
+    ag::Profile ops;
+    const CaseResult r = run_case(*one_case, shared, warmup, reps, profile ? &ops : nullptr);
+    std::printf("%s\n", result_line(r).c_str());
+    if (profile) print_profiled_phases(r, ops, reps);
     return 0;
   }
   const std::vector<std::string> cases = cases_of(what);

@@ -13,6 +13,7 @@ int run_verify(const std::vector<std::string>& args);
 int run_bench(const std::vector<std::string>& args);
 int run_montage(const std::vector<std::string>& args);
 int run_graph_json(const std::vector<std::string>& args);
+int run_train_graph(const std::vector<std::string>& args);
 }  // namespace gs::tools
 
 namespace {
@@ -26,12 +27,13 @@ const DevCommand kCommands[] = {
     {"bench", "time the model's stages on this machine (bench conv | ...)", gs::tools::run_bench},
     {"montage", "images side by side in a labelled grid (the README's gallery)", gs::tools::run_montage},
     {"graph-json", "a graph dump (stylize --dump-graph) as the JSON of serve's /v1/graph", gs::tools::run_graph_json},
+    {"train-graph", "one training step's autograd graph as Graphviz DOT (docs/tour.md)", gs::tools::run_train_graph},
 };
 
 void usage(std::FILE* out) {
   std::fprintf(out, "graphstyle-dev %s: developer tools for graphstyle\n\nusage: graphstyle-dev <command> [options]\n\n"
                "commands:\n", GRAPHSTYLE_VERSION_STRING);
-  for (const DevCommand& c : kCommands) std::fprintf(out, "  %-9s %s\n", c.name, c.summary);
+  for (const DevCommand& c : kCommands) std::fprintf(out, "  %-11s %s\n", c.name, c.summary);
 }
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include "graphstyle/error.hpp"
 
 #include "autograd/ops.h"
+#include "autograd/profiler.h"
 #include "graph/message_passing.h"
 #include "graph/scale_predictor.h"
 #include "nn/statistics.h"
@@ -54,6 +55,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
   if (given_inter) {
     inter_list = *given_inter;
   } else {
+    const ag::KernelTimer timer(ag::Kernel::knn_inter);
     for (int64_t n = 0; n < N; ++n)
       inter.push_back(graph::inter_edges(fc.value().select(0, n), fs.value().select(0, n), opt.p, opt.k, opt.metric));
     inter_list = graph::stack_edges(inter);
@@ -63,6 +65,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
     if (given_intra) {
       intra_list = *given_intra;
     } else {
+      const ag::KernelTimer timer(ag::Kernel::knn_intra);
       for (int64_t n = 0; n < N; ++n) intra.push_back(graph::intra_edges(fc.value().select(0, n), opt.p, opt.kc));
       intra_list = graph::stack_edges(intra);
     }

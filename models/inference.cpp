@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arch/network.h"
+#include "autograd/profiler.h"
 #include "nn/nhwc_layers.h"
 #include "tensor/allocator.h"
 #include "tensor/ops.h"
@@ -41,7 +42,7 @@ InferenceLayer make_layer(const nn::Module& p, const std::string& name, bool ref
   const Tensor& w = p.get(name + ".weight").value();
   const Tensor& b = p.get(name + ".bias").value();
   const int zero_pad = reflect ? 0 : static_cast<int>(w.size(2) / 2);  // 3x3: 1, the 1x1 conv0: 0
-  return {nn::InferenceConv2d(w, b, nn::Conv2dParams{1, zero_pad}, relu), reflect, false, false};
+  return {nn::InferenceConv2d(w, b, nn::Conv2dParams{1, zero_pad}, relu), reflect, w.size(2), false, false};
 }
 
 // The maps one layer writes, in order: the padded input (reflect), the conv output, the pooled or
@@ -67,6 +68,7 @@ int64_t largest_map(const std::vector<InferenceLayer>& layers, Shape in) {
 }
 
 // One layer on h (in a buffer of `pp` or not); the last step writes into a fresh tensor when `last`.
+// Each kernel is timed for a profile (autograd/profiler.h) when one is active.
 Tensor apply(const InferenceLayer& l, Tensor h, nn::Upsample mode, PingPong& pp, bool last) {
   const std::vector<Shape> shapes = step_shapes(l, h.shape());
   size_t i = 0;
@@ -74,11 +76,35 @@ Tensor apply(const InferenceLayer& l, Tensor h, nn::Upsample mode, PingPong& pp,
     const Shape& s = shapes[i++];
     return last && i == shapes.size() ? Tensor() : pp.next(s, h);
   };
-  if (l.reflect) h = nn::reflection_pad_nhwc(h, 1, out());
-  h = l.conv(h, out());
-  if (l.pool_after) h = nn::max_pool2x2_ceil_nhwc(h, out());
-  if (l.upsample_after) h = nn::upsample2x_nhwc(h, mode, out());
+  using ag::Kernel, ag::KernelTimer;
+  if (l.reflect) {
+    const KernelTimer timer(Kernel::reflection_pad_nhwc);
+    h = nn::reflection_pad_nhwc(h, 1, out());
+  }
+  {
+    const double flops = ag::active_profile() ? 2.0 * shape_numel(shapes[i]) * h.size(3) * l.kernel * l.kernel : 0;
+    const KernelTimer timer(Kernel::conv_nhwc, flops);  // 2 flops per multiply-add
+    h = l.conv(h, out());
+  }
+  if (l.pool_after) {
+    const KernelTimer timer(Kernel::max_pool_nhwc);
+    h = nn::max_pool2x2_ceil_nhwc(h, out());
+  }
+  if (l.upsample_after) {
+    const KernelTimer timer(Kernel::upsample_nhwc);
+    h = nn::upsample2x_nhwc(h, mode, out());
+  }
   return h;
+}
+
+// The layout changes on the way in and out, timed as one kernel kind.
+Tensor to_nhwc(const Tensor& x) {
+  const ag::KernelTimer timer(ag::Kernel::layout_nhwc);
+  return nn::to_nhwc(x);
+}
+Tensor to_nchw(const Tensor& x) {
+  const ag::KernelTimer timer(ag::Kernel::layout_nhwc);
+  return nn::to_nchw(x);
 }
 
 // dst[:, at + i] = src[:, from + i] for i < count; both [N,rows,W,C] contiguous.
@@ -125,7 +151,7 @@ Tensor encoder_input(const Tensor& x, const ModelConfig& config) {
 }  // namespace
 
 std::vector<Tensor> EncoderInference::relus(const Tensor& x) const {
-  const Tensor image = nn::to_nhwc(encoder_input(x, config_));
+  const Tensor image = to_nhwc(encoder_input(x, config_));
   PingPong pp(largest_map(layers_, image.shape()));
   // layers_ holds the convs of encoder_conv_names in order, up to conv4_1; no relu*_1 pools after.
   const std::vector<std::string> names = encoder_conv_names(config_.encoder);
@@ -134,18 +160,18 @@ std::vector<Tensor> EncoderInference::relus(const Tensor& x) const {
   for (size_t i = 0; i < layers_.size(); ++i) {
     h = apply(layers_[i], h, nn::Upsample::nearest, pp, i + 1 == layers_.size());
     if (names[i] == "conv1_1" || names[i] == "conv2_1" || names[i] == "conv3_1" || names[i] == "conv4_1")
-      out.push_back(nn::to_nchw(h));  // a copy: h lives in a buffer that the next layers overwrite
+      out.push_back(to_nchw(h));  // a copy: h lives in a buffer that the next layers overwrite
   }
   return out;
 }
 
 Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) const {
   const Tensor x = encoder_input(x_in, config_);
-  const Tensor image = nn::to_nhwc(x);
+  const Tensor image = to_nhwc(x);
   const int64_t N = image.size(0), H = image.size(1), W = image.size(2);
   if (H * W <= strip_pixels) {
     PingPong pp(largest_map(layers_, image.shape()));
-    return nn::to_nchw(run_nhwc(image, pp));
+    return to_nchw(run_nhwc(image, pp));
   }
   if (trim_heap_) release_free_memory();  // a large image: memory counts more than page faults
   const int64_t rows = (H + 7) / 8;
@@ -162,7 +188,7 @@ Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) co
     const auto [r0, r1] = image_rows(s);
     copy_rows(out, s.begin, run_nhwc(rows_of(image, r0, r1), pp), s.begin - s.halo_begin, s.end - s.begin);
   }
-  return nn::to_nchw(out);
+  return to_nchw(out);
 }
 
 DecoderInference::DecoderInference(const nn::Module& p, const ModelConfig& config) : config_(config) {
@@ -184,11 +210,11 @@ Tensor DecoderInference::operator()(const Tensor& t_in, int64_t strip_pixels) co
   if (t_in.dim() != 4 || t_in.size(1) != config_.channels())
     throw std::invalid_argument("decoder input must be [N," + std::to_string(config_.channels()) + ",h,w], got " +
                                 shape_str(t_in.shape()));
-  const Tensor t = nn::to_nhwc(t_in);
+  const Tensor t = to_nhwc(t_in);
   const int64_t N = t.size(0), rows = t.size(1), W = 8 * t.size(2);
   if (8 * rows * W <= strip_pixels) {
     PingPong pp(largest_map(layers_, t.shape()));
-    return nn::to_nchw(run_nhwc(t, pp));
+    return to_nchw(run_nhwc(t, pp));
   }
   if (trim_heap_) release_free_memory();  // a large image: what the graph stage left free in the heap goes back first
   const std::vector<Strip> strips = plan_strips(rows, strip_rows(W, kDecoderHalo, strip_pixels), kDecoderHalo);
@@ -201,7 +227,7 @@ Tensor DecoderInference::operator()(const Tensor& t_in, int64_t strip_pixels) co
     const Tensor part = run_nhwc(rows_of(t, s.halo_begin, s.halo_end), pp);
     copy_rows(out, 8 * s.begin, part, 8 * (s.begin - s.halo_begin), 8 * (s.end - s.begin));
   }
-  return nn::to_nchw(out);
+  return to_nchw(out);
 }
 
 }  // namespace gs::models

@@ -23,6 +23,7 @@ class PingPong;  // the two buffers one pass of a net writes into (inference.cpp
 struct InferenceLayer {
   nn::InferenceConv2d conv;
   bool reflect;  // reflection-pad by 1 first (the conv itself then has no padding)
+  int64_t kernel;  // 3 or 1 (vgg_normalised's conv0), for the profiler's flop count
   bool pool_after, upsample_after;
 };
 

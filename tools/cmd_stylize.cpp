@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -51,7 +52,9 @@ const std::string kUsage =
     stylize_options_usage("512") +
     "Inspection (--method gnn, one content and one style):\n"
     "  --dump-graph F.h5   node positions, inter/intra edges with NCC scores, attention, scales\n"
-    "  --explain-dir DIR   scale_map.png, attention_entropy.png, correspondence.png (content-sized)\n";
+    "  --explain-dir DIR   scale_map.png, attention_entropy.png, correspondence.png (content-sized)\n"
+    "  --profile           where the time went, on stderr at the end (also GRAPHSTYLE_PROFILE=1): per op\n"
+    "                      kind, oneDNN kernels, stages (graphstyle/profile.hpp)\n";
 
 // The library names its fields; on the command line each is the flag of the same name.
 [[noreturn]] void rethrow_as_flag(const graphstyle::OptionError& e) {
@@ -199,6 +202,8 @@ int run_stylize(const std::vector<std::string>& argv) {
   const int quality = static_cast<int>(args.get_int("--quality", 95, 1, 100));
   const std::string dump_path = args.get("--dump-graph", "");
   const std::string explain_dir = args.get("--explain-dir", "");
+  const char* env_profile = std::getenv("GRAPHSTYLE_PROFILE");
+  const bool profile_run = args.flag("--profile") || (env_profile && std::string(env_profile) == "1");
   args.finish();
 
   if ((!dump_path.empty() || !explain_dir.empty()) && method != "gnn")
@@ -249,6 +254,11 @@ int run_stylize(const std::vector<std::string>& argv) {
   const graphstyle::Model model = graphstyle::Model::load(model_path);
   graphstyle::StylizeOptions o = opt.for_model(model, method == "gnn" ? graphstyle::Method::gnn : graphstyle::Method::adain);
   if (method == "gnn") o.trim_heap = true;  // a one-shot process: memory counts more than keeping the heap warm
+  graphstyle::Profile profile;
+  if (profile_run) o.profile = &profile;
+  const auto print_profile = [&] {
+    if (profile_run) std::fprintf(stderr, "profile:\n%s", profile.table().c_str());
+  };
   const Colour colour = preserve ? Colour::preserve : luminance ? Colour::luminance : Colour::keep_style;
   Stylizer stylizer(model, o, opt, colour);
   const std::string from_model = opt.from_model(model);
@@ -275,6 +285,7 @@ int run_stylize(const std::vector<std::string>& argv) {
     if (!dump_path.empty()) std::printf("graph dump: %s\n", dump_path.c_str());
     std::printf("content %dx%d; load %.2fs %s %.2fs -> %s\n", content.width, content.height, t_load, method.c_str(),
                 t_run, out_path.c_str());
+    print_profile();
     return 0;
   }
 
@@ -330,6 +341,7 @@ int run_stylize(const std::vector<std::string>& argv) {
   if (temporal && followed)
     std::printf("between consecutive frames, on average: %.1f%% of the style edges changed, %.1f%% of the pixels "
                 "were smoothed along the motion\n", 100 * changed_sum / followed, 100 * smoothed_sum / followed);
+  print_profile();
   return failed ? 1 : 0;
 }
 

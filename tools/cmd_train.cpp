@@ -63,7 +63,9 @@ const char* kUsage =
     "  batches and losses as an uninterrupted run); options not given are taken from the checkpoint.\n"
     "Ctrl-C or SIGTERM: the current step finishes, a checkpoint is saved, and the program exits with\n"
     "  128 + the signal number (a second Ctrl-C stops at once; the last checkpoint stays intact).\n"
-    "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n";
+    "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n"
+    "--profile (or GRAPHSTYLE_PROFILE=1): after each step, where its time went on stderr (per op kind,\n"
+    "  oneDNN kernels, phases; graphstyle/profile.hpp)\n";
 
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
@@ -263,6 +265,8 @@ int run_train(const std::vector<std::string>& argv) {
   if (resume_path && default_out.empty()) default_out = ".";
   o.out_dir = args.get("--out", default_out);
   ModelOptions model_options = read_model_options(args);
+  const char* env_profile = std::getenv("GRAPHSTYLE_PROFILE");
+  const bool profile_steps = args.flag("--profile") || (env_profile && std::string(env_profile) == "1");
   args.finish();
   if (o.out_dir.empty()) throw std::invalid_argument("option --out DIR is required (see --help)");
   o.settings = run.recorded();
@@ -303,6 +307,14 @@ int run_train(const std::vector<std::string>& argv) {
     progress.update((s.step - first_step) * o.batch, note);
   };
   callbacks.on_skipped_file = [](const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); };
+  graphstyle::Profile profile;
+  if (profile_steps) {
+    callbacks.profile = &profile;
+    callbacks.on_step = [&profile](const graphstyle::TrainStep& step) {
+      std::fprintf(stderr, "\nprofile of step %lld:\n%s", static_cast<long long>(step.step), profile.table().c_str());
+      profile.clear();
+    };
+  }
   const graphstyle::TrainResult result = trainer.run(callbacks);
   progress.finish();
   const std::string checkpoint = (std::filesystem::path(o.out_dir) / "checkpoint.h5").string();

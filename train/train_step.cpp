@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "autograd/ops.h"
+#include "autograd/to_dot.h"
 #include "models/decoder.h"
 #include "models/encoder.h"
 #include "nn/losses.h"
@@ -29,6 +30,16 @@ bool all_finite(const Tensor& t) {
   for (int64_t i = 0; i < c.numel(); ++i)
     if (!std::isfinite(p[i])) return false;
   return true;
+}
+
+// The three graphs of a step in one drawing, the parameters and the cuts labelled by name.
+std::string step_dot(const nn::Module& params, const ag::Variable& loss, const ag::Variable& out,
+                     const ag::Variable& out_cut, const ag::Variable& t, const ag::Variable& t_cut) {
+  std::vector<std::pair<std::string, ag::Variable>> names = {
+      {"loss", loss}, {"out", out}, {"out (cut: the loss network's input)", out_cut}, {"t", t},
+      {"t (cut: the decoder's input)", t_cut}};
+  for (const nn::Parameter& p : params.parameters()) names.push_back({p.name, p.var});
+  return ag::to_dot({loss, out, t}, names);
 }
 }  // namespace
 
@@ -88,6 +99,7 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
     r.loss_content = lc.value().item();
     r.loss_style = ls.value().item();
     lap(clock, r.times.loss_forward);
+    if (trace && trace->want_dot) trace->dot = step_dot(params, loss, out, out_cut, t, t_cut);
     loss.backward();
   }  // the loss network's graph is gone here
   lap(clock, r.times.loss_backward);

@@ -50,6 +50,10 @@ struct StepResult {
 struct StepTrace {
   Tensor fc, t, out;
   models::GraphTrace graph;
+  // With want_dot, `dot` receives the step's recorded graph as Graphviz DOT (autograd/to_dot.h), drawn
+  // just before the backward: the loss network, the decoder and the graph stage, cut at out and t.
+  bool want_dot = false;
+  std::string dot;
 };
 
 // Forward and backward: fills the .grad of every trainable parameter of `model` (previous gradients

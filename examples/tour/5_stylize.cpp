@@ -4,10 +4,13 @@
 // Read include/graphstyle/model.hpp (the public API), api/model.cpp, models/stylizer.h (the stages in
 // order), models/encoder.cpp, models/graph_stage.h/.cpp, models/decoder.cpp, include/graphstyle/trace.hpp.
 // Usage: tour_5_stylize OUT_DIR SHARED_DIR   (SHARED_DIR/images/{content,style}; skipped without it)
+// With GRAPHSTYLE_PROFILE=1 it also prints where the stylization's time went (graphstyle/profile.hpp).
 #include <graphstyle/graphstyle.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <string>
 
@@ -30,7 +33,10 @@ int main(int argc, char** argv) {
     graphstyle::build_model_file(vgg, GRAPHSTYLE_SOURCE_DIR "/models/trained/graphstyle_gnn.h5", model_path);
   const graphstyle::Model model = graphstyle::Model::load(model_path);
   const graphstyle::ModelInfo info = model.info();
-  const graphstyle::StylizeOptions options = model.default_options();
+  graphstyle::StylizeOptions options = model.default_options();
+  graphstyle::Profile profile;  // filled only if asked for: a call without one times nothing
+  const char* want_profile = std::getenv("GRAPHSTYLE_PROFILE");
+  if (want_profile && std::strcmp(want_profile, "1") == 0) options.profile = &profile;
   graphstyle::Context context;
   const graphstyle::Image content = graphstyle::resize(graphstyle::load_image(content_path), 128, 128);
   const graphstyle::Image style = graphstyle::resize(graphstyle::load_image(style_path), 128, 128);
@@ -58,6 +64,7 @@ int main(int argc, char** argv) {
   graphstyle::save_image(out_dir + "/stylized.png", out);
   trace.write_explain_dir(out_dir);  // scale_map.png, attention_entropy.png, correspondence.png
   std::printf("pictures in %s/: stylized.png scale_map.png attention_entropy.png correspondence.png\n", out_dir.c_str());
+  if (options.profile) std::printf("%s", profile.table().c_str());
 
   // What must hold: a 16x16 grid, (16 - p + 1)^2 nodes, every node's attention sums to 1.
   bool ok = out.width == 128 && out.height == 128 && g.grid_width == 16 && nodes == (16 - g.p + 1) * (16 - g.p + 1);

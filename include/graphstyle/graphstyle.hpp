@@ -22,6 +22,7 @@
 //
 // Model files from PyTorch weights: graphstyle/model_files.hpp. Training: graphstyle/train.hpp.
 // Quality metrics of stylized images: graphstyle/quality.hpp; side-by-side panels: graphstyle/panel.hpp.
+// Where a call's time goes (per op kind, oneDNN kernels): graphstyle/profile.hpp.
 // The C API: graphstyle/graphstyle.h.
 #pragma once
 
@@ -34,6 +35,7 @@
 #include "graphstyle/options.hpp"
 #include "graphstyle/panel.hpp"
 #include "graphstyle/process.hpp"
+#include "graphstyle/profile.hpp"
 #include "graphstyle/quality.hpp"
 #include "graphstyle/trace.hpp"
 #include "graphstyle/train.hpp"

@@ -9,6 +9,8 @@
 GRAPHSTYLE_EXPORT_BEGIN
 namespace graphstyle {
 
+class Profile;  // graphstyle/profile.hpp
+
 enum class Method { gnn, adain };
 enum class Aggregator { gat, mean };  // attention over the neighbours, or their plain mean
 enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
@@ -37,6 +39,9 @@ struct StylizeOptions {
   // content", "graph", "decode") and at the end ("done", 1), with the approximate share of the work
   // done so far in [0, 1]: for a progress display. Empty: not called.
   std::function<void(const char* stage, double fraction)> progress;
+  // If set, the call adds where its time went to *profile (graphstyle/profile.hpp: per op kind, the
+  // oneDNN kernels, the stages). Null: nothing is timed.
+  Profile* profile = nullptr;
 };
 
 }  // namespace graphstyle

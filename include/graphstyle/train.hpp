@@ -20,6 +20,7 @@
 
 #include "graphstyle/model.hpp"
 #include "graphstyle/options.hpp"
+#include "graphstyle/profile.hpp"
 #include "graphstyle/export.h"
 
 GRAPHSTYLE_EXPORT_BEGIN
@@ -77,6 +78,9 @@ struct TrainCallbacks {
   std::function<bool()> stop_requested;                       // polled between steps
   std::function<void(const TrainStep&)> on_step;              // after each step
   std::function<void(const std::string& message)> on_skipped_file;  // an unreadable image (training goes on)
+  // If set, every step adds where its time went to *profile (graphstyle/profile.hpp): ops, oneDNN
+  // kernels, and the step's phases as stages. on_step may read it and clear() it for per-step tables.
+  Profile* profile = nullptr;
 };
 
 class Trainer {

@@ -96,3 +96,26 @@ TEST_CASE("train step: a non-finite loss leaves the parameters and the optimiser
   CHECK(gs::max_abs_diff(model.params().get("decoder.dec4_1.weight").value(), before) == 0.f);
   CHECK(adam.steps_done() == 0);
 }
+
+TEST_CASE("train_step: want_dot draws the step's three graphs with their ops and named parameters") {
+  gs::models::Stylizer model = gs::test::tiny_model(3);
+  gs::Rng rng(5);
+  const Tensor content = Tensor::uniform({1, 3, 32, 32}, rng, 0.f, 1.f);
+  const Tensor style = Tensor::uniform({1, 3, 32, 32}, rng, 0.f, 1.f);
+  train::StepTrace trace;
+  train::compute_gradients(model, content, style, tiny_step_options(), &trace);
+  CHECK(trace.dot.empty());  // only when asked for
+  trace.want_dot = true;
+  train::compute_gradients(model, content, style, tiny_step_options(), &trace);
+  const std::string& dot = trace.dot;
+  REQUIRE(dot.rfind("digraph autograd {", 0) == 0);
+  // The loss network (re-encoding the output, the two losses), the decoder, the graph stage.
+  for (const char* op : {"mse_loss", "max_pool2x2_ceil", "upsample_nearest2x", "reflection_pad2d", "conv2d_relu",
+                         "patch_mean", "channel_dot", "deform_sample", "fused_fold", "node_scales", "softmax"})
+    CHECK_MESSAGE(dot.find(std::string("\"") + op + "\n") != std::string::npos, op);
+  for (const char* name : {"\"loss = add\n", "\"t (cut: the decoder's input)\n", "\"decoder.dec1_1.weight\n",
+                           "\"inter.Wc\n"})
+    CHECK_MESSAGE(dot.find(name) != std::string::npos, name);
+  // The step still trains: the graph was drawn before the backward, not instead of it.
+  CHECK(model.params().get("decoder.dec1_1.weight").has_grad());
+}
