@@ -245,9 +245,8 @@ void record_threads(Settings& settings, const Settings* resume) {
                      "(set OMP_NUM_THREADS=%s to repeat it exactly)\n",
                      threads.c_str(), value.c_str(), value.c_str());
 }
-}  // namespace
 
-int run_train(const std::vector<std::string>& argv) {
+int train_command(const std::vector<std::string>& argv, const graphstyle::DistributedTraining& ranks) {
   Args args(argv, kUsage);
   if (args.help()) {
     std::printf("%s", kUsage);
@@ -287,10 +286,15 @@ int run_train(const std::vector<std::string>& argv) {
 
   graphstyle::keep_freed_memory();  // opted into: every step frees and takes the same large tensors
   train::StopSignals signals;
-  std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
-              trainer.content_images(), trainer.style_images(), (long long)o.batch, (long long)o.crop,
-              (long long)o.crop, (long long)trainer.step(), (long long)o.steps, o.out_dir.c_str(),
-              trainer.description().c_str());
+  const bool root = ranks.rank() == 0;  // rank 0 alone reports, as it alone writes
+  if (root)
+    std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
+                trainer.content_images(), trainer.style_images(), (long long)o.batch, (long long)o.crop,
+                (long long)o.crop, (long long)trainer.step(), (long long)o.steps, o.out_dir.c_str(),
+                trainer.description().c_str());
+  if (root && ranks.size() > 1)
+    std::printf("  data-parallel on %d ranks: %lld images of each batch per rank\n", ranks.size(),
+                (long long)(o.batch / ranks.size()));
   std::fflush(stdout);
   graphstyle::TrainCallbacks callbacks;
   callbacks.stop_requested = [&] { return signals.requested(); };
@@ -298,6 +302,7 @@ int run_train(const std::vector<std::string>& argv) {
   callbacks.on_skipped_file = [](const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); };
   const graphstyle::TrainResult result = trainer.run(callbacks);
   const std::string checkpoint = (std::filesystem::path(o.out_dir) / "checkpoint.h5").string();
+  if (!root) return result.stopped ? 128 + signals.signal_number() : 0;
   if (result.stopped) {
     std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",
                 signals.signal_number(), (long long)result.steps_done, checkpoint.c_str(), checkpoint.c_str());
@@ -307,6 +312,22 @@ int run_train(const std::vector<std::string>& argv) {
               (long long)result.steps_done, result.last.loss, result.last.loss_content, result.last.loss_style,
               (std::filesystem::path(o.out_dir) / "model.h5").string().c_str(), checkpoint.c_str());
   return 0;
+}
+
+}  // namespace
+
+// Under mpirun every rank runs this command; an error on one rank ends all of them (MPI_Abort), as the
+// others would wait for it forever, with the rank in the message.
+int run_train(const std::vector<std::string>& argv) {
+  graphstyle::DistributedTraining ranks;
+  if (ranks.size() == 1) return train_command(argv, ranks);
+  try {
+    return train_command(argv, ranks);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "graphstyle train: rank %d of %d: error: %s\n", ranks.rank(), ranks.size(), e.what());
+    std::fflush(stderr);
+    ranks.abort(1);
+  }
 }
 
 }  // namespace gs::tools

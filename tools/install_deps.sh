@@ -10,6 +10,7 @@
 #   fonts-dejavu-core: the font of the labels on graphstyle evaluate --panel images.
 #   libcpp-httplib-dev: graphstyle serve's HTTP server. chromium: the serve_page test drives the
 #   explorer page in headless Chromium (over its DevTools protocol; nothing is built against it).
+#   libopenmpi-dev, openmpi-bin: optional data-parallel training (`mpirun -np N graphstyle train`, train/distributed.h).
 #   graphviz: `dot` renders the tour's autograd graphs (examples/tour/render_graphs.sh, ctest tour_render_graphs).
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -21,6 +22,7 @@ install_packages() {
   $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev python3 \
     libzip-dev zlib1g-dev libjpeg-dev libpng-dev clang libclang-rt-14-dev nlohmann-json3-dev libcpp-httplib-dev fonts-dejavu-core chromium graphviz \
+    libopenmpi-dev openmpi-bin \
     >/dev/null
 }
 

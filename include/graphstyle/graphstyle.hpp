@@ -25,6 +25,7 @@
 #pragma once
 
 #include "graphstyle/color.hpp"
+#include "graphstyle/distributed.hpp"
 #include "graphstyle/error.hpp"
 #include "graphstyle/image.hpp"
 #include "graphstyle/model.hpp"
