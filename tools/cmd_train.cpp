@@ -65,7 +65,9 @@ const char* kUsage =
     "  batches and losses as an uninterrupted run); options not given are taken from the checkpoint.\n"
     "Ctrl-C or SIGTERM: the current step finishes, a checkpoint is saved, and the program exits with\n"
     "  128 + the signal number (a second Ctrl-C stops at once; the last checkpoint stays intact).\n"
-    "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n";
+    "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n"
+    "Several machines: mpirun -np N [--hostfile H] --bind-to none graphstyle train ... trains one model on N\n"
+    "  processes (built with Open MPI): --batch is the global batch, split evenly; rank 0 writes the files.\n";
 
 using Settings = std::vector<std::pair<std::string, std::string>>;
 

@@ -9,7 +9,8 @@
 #     order may move it by up to 2 lr per step (2 x 1e-4 x 5 steps = 1e-3);
 #   - a run of 2 ranks stopped at step 3 and resumed with 2 ranks repeats the uninterrupted 2-rank
 #     losses exactly;
-#   - a rank that fails (an unreadable content folder) ends every rank, non-zero, naming rank and step.
+#   - a rank that fails (an unreadable content folder) ends every rank, non-zero, naming rank and step;
+#   - a rank killed outright ends the run, non-zero, and leaves the last checkpoint readable.
 # usage: train_mpi.sh MPIRUN GRAPHSTYLE COMPARE_MODELS SHARED_DIR
 set -uo pipefail
 mpirun="$1"
@@ -31,8 +32,8 @@ fail() {
 export OMP_NUM_THREADS=1
 ranks() { "$mpirun" --oversubscribe --allow-run-as-root -np "$1" --bind-to none "${@:2}"; }
 data=(--content "$shared/images/content" --style "$shared/images/style" --vgg "$vgg" --resize 96 --crop 64
-  --save-every 0 --preview-every 0 --seed 3)
-common=("${data[@]}" --batch 4)
+  --preview-every 0 --seed 3)
+common=("${data[@]}" --batch 4 --save-every 0)
 
 "$bin" train "${common[@]}" --out "$tmp/one" --steps 5 >"$tmp/one.out" 2>&1 || fail "1 process: $(cat "$tmp/one.out")"
 ranks 2 "$bin" train "${common[@]}" --out "$tmp/two" --steps 5 >"$tmp/two.out" 2>&1 || fail "2 ranks: $(cat "$tmp/two.out")"
@@ -67,7 +68,7 @@ fi
   fail "resumed parameters differ"
 
 # A global batch the ranks cannot split.
-ranks 2 "$bin" train "${data[@]}" --batch 3 --out "$tmp/odd" --steps 1 >"$tmp/odd.out" 2>&1 &&
+ranks 2 "$bin" train "${data[@]}" --save-every 0 --batch 3 --out "$tmp/odd" --steps 1 >"$tmp/odd.out" 2>&1 &&
   fail "batch 3 on 2 ranks was accepted"
 grep -q "option --batch 3 (the global batch) is not divisible by the 2" "$tmp/odd.out" && echo "ok: batch 3 on 2 ranks refused" ||
   fail "batch 3 on 2 ranks: $(cat "$tmp/odd.out")"
@@ -86,6 +87,38 @@ if [[ $code -ne 0 && $code -ne 124 ]] && grep -q "rank 1 of 2: error: step 1: --
   echo "ok: a failing rank ends the run (exit $code) naming rank and step"
 else
   fail "failing rank: exit $code (124: hung), output: $(cat "$tmp/fail.out")"
+fi
+
+# A rank killed outright (SIGKILL, as by the out-of-memory killer) mid-run: mpirun ends the other,
+# non-zero, and the last checkpoint (saved every step) stays readable.
+"$mpirun" --oversubscribe --allow-run-as-root -np 2 --bind-to none "$bin" train "${data[@]}" --batch 4 --out "$tmp/killed" \
+  --steps 1000 --save-every 1 >"$tmp/killed.out" 2>&1 &
+launcher=$!
+for _ in $(seq 600); do
+  [[ -f "$tmp/killed/log.csv" && $(wc -l <"$tmp/killed/log.csv") -ge 3 ]] && break
+  sleep 0.2
+done
+victim=""
+for pid in $(pgrep -f -- "--out $tmp/killed"); do  # this test's ranks (and mpirun, which has no rank)
+  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=1" && victim=$pid
+done
+if [[ -z "$victim" ]]; then
+  fail "killed rank: rank 1 not found under mpirun ($launcher)"
+  kill "$launcher" 2>/dev/null
+else
+  kill -KILL "$victim"
+fi
+timeout 60 tail --pid="$launcher" -f /dev/null
+if kill -0 "$launcher" 2>/dev/null; then
+  fail "killed rank: mpirun still running 60 s after rank 1 was killed"
+  kill -KILL "$launcher"
+fi
+wait "$launcher"
+code=$?
+if [[ $code -ne 0 ]] && "$compare" "$tmp/killed/checkpoint.h5" "$tmp/killed/checkpoint.h5" 0 >/dev/null; then
+  echo "ok: a killed rank ends the run (exit $code); checkpoint.h5 is intact"
+else
+  fail "killed rank: exit $code, output: $(tail -5 "$tmp/killed.out")"
 fi
 
 ((failures == 0)) || { echo "$failures failure(s)"; exit 1; }
