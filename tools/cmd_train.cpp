@@ -2,6 +2,7 @@
 // through the public API (graphstyle/train.hpp).
 #include <omp.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -304,11 +305,14 @@ int train_command(const std::vector<std::string>& argv, const graphstyle::Distri
   callbacks.on_skipped_file = [](const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); };
   const graphstyle::TrainResult result = trainer.run(callbacks);
   const std::string checkpoint = (std::filesystem::path(o.out_dir) / "checkpoint.h5").string();
-  if (!root) return result.stopped ? 128 + signals.signal_number() : 0;
+  // Rank 0 reports and gives the exit code: mpirun ends the whole job as soon as one rank exits
+  // non-zero, which must not happen before rank 0 has saved.
+  if (!root) return 0;
   if (result.stopped) {
+    const int signal = signals.signal_number() ? signals.signal_number() : SIGTERM;  // 0: another rank's signal
     std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",
-                signals.signal_number(), (long long)result.steps_done, checkpoint.c_str(), checkpoint.c_str());
-    return 128 + signals.signal_number();
+                signal, (long long)result.steps_done, checkpoint.c_str(), checkpoint.c_str());
+    return 128 + signal;
   }
   std::printf("trained to step %lld (last loss %.4g: content %.4g, style %.4g); wrote %s and %s\n",
               (long long)result.steps_done, result.last.loss, result.last.loss_content, result.last.loss_style,

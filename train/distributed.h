@@ -46,11 +46,10 @@ class GradientAverager {
 
   void start(const std::vector<ag::Variable>& params);  // their gradients are final on this rank
   void finish();                                        // every started gradient is now the mean
-  size_t bytes_per_step() const { return bytes_; }       // reduced by the last step, per rank
 
  private:
   struct Bucket;
-  size_t bucket_bytes_, bytes_ = 0;
+  size_t bucket_bytes_;
   std::vector<std::unique_ptr<Bucket>> buckets_;
 };
 

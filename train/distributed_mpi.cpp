@@ -126,10 +126,8 @@ void GradientAverager::start(const std::vector<ag::Variable>& params) {
 void GradientAverager::finish() {
   if (!several()) return;
   const float scale = 1.f / static_cast<float>(process_group().size);
-  bytes_ = 0;
   for (auto& b : buckets_) {
     check(MPI_Wait(&b->request, MPI_STATUS_IGNORE), "MPI_Wait");
-    bytes_ += b->values.size() * sizeof(float);
     size_t at = 0;
     for (size_t k = 0; k < b->params.size(); ++k) {
       ag::Variable& p = b->params[k];

@@ -10,6 +10,7 @@
 #   - a run of 2 ranks stopped at step 3 and resumed with 2 ranks repeats the uninterrupted 2-rank
 #     losses exactly;
 #   - a rank that fails (an unreadable content folder) ends every rank, non-zero, naming rank and step;
+#   - SIGTERM to one rank stops every rank after the same step with a checkpoint, exit 143;
 #   - a rank killed outright ends the run, non-zero, and leaves the last checkpoint readable.
 # usage: train_mpi.sh MPIRUN GRAPHSTYLE COMPARE_MODELS SHARED_DIR
 set -uo pipefail
@@ -89,6 +90,34 @@ else
   fail "failing rank: exit $code (124: hung), output: $(cat "$tmp/fail.out")"
 fi
 
+# SIGTERM to rank 1 alone: both ranks stop after the same step, rank 0 saves the checkpoint and the
+# run exits 143; resumed with 2 ranks it goes on to its end.
+rank_pid() {  # rank_pid OUT_DIR RANK: the pid of that rank of the run writing to OUT_DIR
+  local pid
+  for pid in $(pgrep -f -- "--out $1"); do
+    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$2" && echo "$pid"
+  done
+}
+"$mpirun" --oversubscribe --allow-run-as-root -np 2 --bind-to none "$bin" train "${common[@]}" --out "$tmp/termed" \
+  --steps 1000 >"$tmp/termed.out" 2>&1 &
+launcher=$!
+for _ in $(seq 600); do
+  [[ -f "$tmp/termed/log.csv" && $(wc -l <"$tmp/termed/log.csv") -ge 2 ]] && break
+  sleep 0.2
+done
+kill -TERM "$(rank_pid "$tmp/termed" 1)"
+wait "$launcher"
+code=$?
+steps=$(($(wc -l <"$tmp/termed/log.csv") - 1))
+if [[ $code -eq 143 ]] && grep -q "stopped by signal 15 after step $steps; saved" "$tmp/termed.out"; then
+  echo "ok: SIGTERM to one rank stops both after step $steps with a checkpoint (exit 143)"
+else
+  fail "SIGTERM to rank 1: exit $code, output: $(tail -5 "$tmp/termed.out")"
+fi
+ranks 2 "$bin" train --resume "$tmp/termed/checkpoint.h5" --steps $((steps + 1)) >"$tmp/termed2.out" 2>&1 &&
+  [[ $(wc -l <"$tmp/termed/log.csv") -eq $((steps + 2)) ]] && echo "ok: and resumes from it" ||
+  fail "resume after SIGTERM: $(tail -3 "$tmp/termed2.out")"
+
 # A rank killed outright (SIGKILL, as by the out-of-memory killer) mid-run: mpirun ends the other,
 # non-zero, and the last checkpoint (saved every step) stays readable.
 "$mpirun" --oversubscribe --allow-run-as-root -np 2 --bind-to none "$bin" train "${data[@]}" --batch 4 --out "$tmp/killed" \
@@ -98,10 +127,7 @@ for _ in $(seq 600); do
   [[ -f "$tmp/killed/log.csv" && $(wc -l <"$tmp/killed/log.csv") -ge 3 ]] && break
   sleep 0.2
 done
-victim=""
-for pid in $(pgrep -f -- "--out $tmp/killed"); do  # this test's ranks (and mpirun, which has no rank)
-  tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=1" && victim=$pid
-done
+victim=$(rank_pid "$tmp/killed" 1)
 if [[ -z "$victim" ]]; then
   fail "killed rank: rank 1 not found under mpirun ($launcher)"
   kill "$launcher" 2>/dev/null
