@@ -30,6 +30,11 @@ BatchLoader::BatchLoader(std::vector<std::string> files, LoaderOptions options, 
     throw std::invalid_argument(name_ + ": need crop (" + std::to_string(options_.crop) + ") <= resize_min (" +
                                 std::to_string(options_.resize_min) + ") <= resize (" +
                                 std::to_string(options_.resize) + ")");
+  if (options_.shard_size == 0) options_.shard_size = options_.batch;
+  if (options_.shard_begin < 0 || options_.shard_size < 1 || options_.shard_begin + options_.shard_size > options_.batch)
+    throw std::invalid_argument(name_ + ": shard [" + std::to_string(options_.shard_begin) + ", " +
+                                std::to_string(options_.shard_begin + options_.shard_size) +
+                                ") does not lie within a batch of " + std::to_string(options_.batch));
   start_workers();
 }
 
@@ -110,9 +115,10 @@ Tensor BatchLoader::load_sample(int64_t n) {
 }
 
 Tensor BatchLoader::make_batch(int64_t b) {
-  const int64_t B = options_.batch, c = options_.crop;
-  Tensor batch = Tensor::empty({B, 3, c, c});
-  for (int64_t i = 0; i < B; ++i) batch.slice(0, i, i + 1).copy_from(load_sample(b * B + i).unsqueeze(0));
+  const int64_t B = options_.batch, S = options_.shard_size, c = options_.crop;
+  Tensor batch = Tensor::empty({S, 3, c, c});
+  for (int64_t i = 0; i < S; ++i)
+    batch.slice(0, i, i + 1).copy_from(load_sample(b * B + options_.shard_begin + i).unsqueeze(0));
   return batch;
 }
 

@@ -31,6 +31,9 @@ struct LoaderOptions {
   uint64_t seed = 0;
   int workers = 2;
   int prefetch = 2;      // batches prepared ahead per worker
+  // Data-parallel training: this process takes samples [shard_begin, shard_begin + shard_size) of
+  // every batch of `batch` (0: all of it). The samples a batch holds do not depend on the split.
+  int64_t shard_begin = 0, shard_size = 0;
   // Told once per unreadable file (the message names it); called from a worker thread. Unset: silent.
   std::function<void(const std::string& message)> on_skipped_file = {};
 };
@@ -42,7 +45,7 @@ class BatchLoader {
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
 
-  Tensor next();                       // [batch, 3, crop, crop]
+  Tensor next();                       // [batch (or shard_size), 3, crop, crop]
   int64_t position() const { return next_batch_ * options_.batch; }  // samples handed out so far
   void seek(int64_t position);         // resume; must be a multiple of the batch size
   int64_t skipped_files() const;

@@ -2,6 +2,7 @@
 // through the public API (graphstyle/train.hpp).
 #include <omp.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -65,7 +66,9 @@ const char* kUsage =
     "  128 + the signal number (a second Ctrl-C stops at once; the last checkpoint stays intact).\n"
     "A NaN or Inf loss stops training with an error; checkpoint.h5 keeps the last good state.\n"
     "--profile (or GRAPHSTYLE_PROFILE=1): after each step, where its time went on stderr (per op kind,\n"
-    "  oneDNN kernels, phases; graphstyle/profile.hpp)\n";
+    "  oneDNN kernels, phases; graphstyle/profile.hpp)\n"
+    "Several machines: mpirun -np N [--hostfile H] --bind-to none graphstyle train ... trains one model on N\n"
+    "  processes (built with Open MPI): --batch is the global batch, split evenly; rank 0 writes the files.\n";
 
 using Settings = std::vector<std::pair<std::string, std::string>>;
 
@@ -246,9 +249,8 @@ void record_threads(Settings& settings, const Settings* resume) {
                      "(set OMP_NUM_THREADS=%s to repeat it exactly)\n",
                      threads.c_str(), value.c_str(), value.c_str());
 }
-}  // namespace
 
-int run_train(const std::vector<std::string>& argv) {
+int train_command(const std::vector<std::string>& argv, const graphstyle::DistributedTraining& ranks) {
   Args args(argv, kUsage);
   if (args.help()) {
     std::printf("%s", kUsage);
@@ -290,16 +292,21 @@ int run_train(const std::vector<std::string>& argv) {
 
   graphstyle::keep_freed_memory();  // opted into: every step frees and takes the same large tensors
   graphstyle::StopSignals signals;
-  std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
-              trainer.content_images(), trainer.style_images(), (long long)o.batch, (long long)o.crop,
-              (long long)o.crop, (long long)trainer.step(), (long long)o.steps, o.out_dir.c_str(),
-              trainer.description().c_str());
+  const bool root = ranks.rank() == 0;  // rank 0 alone reports, as it alone writes
+  if (root)
+    std::printf("train: %zu content and %zu style images, batch %lld of %lldx%lld crops, steps %lld..%lld -> %s\n  %s\n",
+                trainer.content_images(), trainer.style_images(), (long long)o.batch, (long long)o.crop,
+                (long long)o.crop, (long long)trainer.step(), (long long)o.steps, o.out_dir.c_str(),
+                trainer.description().c_str());
+  if (root && ranks.size() > 1)
+    std::printf("  data-parallel on %d ranks: %lld images of each batch per rank\n", ranks.size(),
+                (long long)(o.batch / ranks.size()));
   std::fflush(stdout);
   graphstyle::TrainCallbacks callbacks;
   callbacks.stop_requested = [&] { return signals.requested(); };
   // Rate and ETA on a terminal; the images done count from this run's first step.
   const int64_t first_step = trainer.step();
-  ProgressLine progress("train", (o.steps - first_step) * o.batch, "img");
+  ProgressLine progress("train", (o.steps - first_step) * o.batch, "img", root);
   callbacks.on_step = [&](const graphstyle::TrainStep& s) {
     char note[160];
     std::snprintf(note, sizeof note, "step %lld/%lld  loss %.4g (content %.4g, style %.4g)", (long long)s.step,
@@ -308,7 +315,7 @@ int run_train(const std::vector<std::string>& argv) {
   };
   callbacks.on_skipped_file = [](const std::string& message) { std::fprintf(stderr, "warning: %s\n", message.c_str()); };
   graphstyle::Profile profile;
-  if (profile_steps) {
+  if (profile_steps && root) {
     callbacks.profile = &profile;
     callbacks.on_step = [&profile](const graphstyle::TrainStep& step) {
       std::fprintf(stderr, "\nprofile of step %lld:\n%s", static_cast<long long>(step.step), profile.table().c_str());
@@ -318,15 +325,35 @@ int run_train(const std::vector<std::string>& argv) {
   const graphstyle::TrainResult result = trainer.run(callbacks);
   progress.finish();
   const std::string checkpoint = (std::filesystem::path(o.out_dir) / "checkpoint.h5").string();
+  // Rank 0 reports and gives the exit code: mpirun ends the whole job as soon as one rank exits
+  // non-zero, which must not happen before rank 0 has saved.
+  if (!root) return 0;
   if (result.stopped) {
+    const int signal = signals.signal_number() ? signals.signal_number() : SIGTERM;  // 0: another rank's signal
     std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",
-                signals.signal_number(), (long long)result.steps_done, checkpoint.c_str(), checkpoint.c_str());
-    return 128 + signals.signal_number();
+                signal, (long long)result.steps_done, checkpoint.c_str(), checkpoint.c_str());
+    return 128 + signal;
   }
   std::printf("trained to step %lld (last loss %.4g: content %.4g, style %.4g); wrote %s and %s\n",
               (long long)result.steps_done, result.last.loss, result.last.loss_content, result.last.loss_style,
               (std::filesystem::path(o.out_dir) / "model.h5").string().c_str(), checkpoint.c_str());
   return 0;
+}
+
+}  // namespace
+
+// Under mpirun every rank runs this command; an error on one rank ends all of them (MPI_Abort), as the
+// others would wait for it forever, with the rank in the message.
+int run_train(const std::vector<std::string>& argv) {
+  graphstyle::DistributedTraining ranks;
+  if (ranks.size() == 1) return train_command(argv, ranks);
+  try {
+    return train_command(argv, ranks);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "graphstyle train: rank %d of %d: error: %s\n", ranks.rank(), ranks.size(), e.what());
+    std::fflush(stderr);
+    ranks.abort(1);
+  }
 }
 
 }  // namespace gs::tools

@@ -10,6 +10,7 @@
 #   fonts-dejavu-core: the font of the labels on graphstyle evaluate --panel images.
 #   libcpp-httplib-dev: graphstyle serve's HTTP server. chromium: the serve_page test drives the
 #   explorer page in headless Chromium (over its DevTools protocol; nothing is built against it).
+#   libopenmpi-dev, openmpi-bin: optional data-parallel training (`mpirun -np N graphstyle train`, train/distributed.h).
 #   graphviz: `dot` renders the tour's autograd graphs (examples/tour/render_graphs.sh, ctest tour_render_graphs).
 #   libopencv-video-dev: the optical flow that smooths video frames (stylize --temporal, video/temporal_blend.h).
 set -euo pipefail
@@ -23,6 +24,7 @@ install_packages() {
     g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev python3 \
     libzip-dev zlib1g-dev libjpeg-dev libpng-dev clang libclang-rt-14-dev nlohmann-json3-dev libcpp-httplib-dev fonts-dejavu-core chromium graphviz \
     libopencv-video-dev \
+    libopenmpi-dev openmpi-bin \
     >/dev/null
 }
 

@@ -41,24 +41,33 @@ std::string step_dot(const nn::Module& params, const ag::Variable& loss, const a
   for (const nn::Parameter& p : params.parameters()) names.push_back({p.name, p.var});
   return ag::to_dot({loss, out, t}, names);
 }
+
+// The decoder's trainable parameters (decoder.*) or the others (the graph stage's), in module order.
+std::vector<ag::Variable> trainable_group(const nn::Module& params, bool decoder) {
+  std::vector<ag::Variable> group;
+  for (const nn::Parameter& p : params.parameters())
+    if (p.var.requires_grad() && (p.name.rfind("decoder.", 0) == 0) == decoder) group.push_back(p.var);
+  return group;
+}
 }  // namespace
 
 double StepTimes::total() const {
   return encode + graph_forward + decode_forward + loss_forward + loss_backward + decode_backward + graph_backward +
-         update;
+         update + reduce;
 }
 
 std::string StepTimes::str() const {
   char buf[256];
   std::snprintf(buf, sizeof buf,
-                "encode %.2fs  graph %.2f+%.2fs  decoder %.2f+%.2fs  loss net %.2f+%.2fs  update %.2fs (fwd+bwd)",
+                "encode %.2fs  graph %.2f+%.2fs  decoder %.2f+%.2fs  loss net %.2f+%.2fs  update %.2fs  reduce %.2fs "
+                "(fwd+bwd)",
                 encode, graph_forward, graph_backward, decode_forward, decode_backward, loss_forward, loss_backward,
-                update);
+                update, reduce);
   return buf;
 }
 
 StepResult compute_gradients(models::Stylizer& model, const Tensor& content, const Tensor& style,
-                             const StepOptions& options, StepTrace* trace) {
+                             const StepOptions& options, StepTrace* trace, const GradientSync* sync) {
   const nn::Module& params = model.params();
   const models::ModelConfig& config = model.config();
   model.params().zero_grad();
@@ -110,10 +119,14 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
 
   ag::backward({out}, {out_cut.grad()});
   out = out_cut = ag::Variable();
+  if (sync) sync->ready(trainable_group(params, true));  // averaging the decoder overlaps the graph backward
   lap(clock, r.times.decode_backward);
   ag::backward({t}, {t_cut.grad()});
   t = t_cut = ag::Variable();
+  if (sync) sync->ready(trainable_group(params, false));
   lap(clock, r.times.graph_backward);
+  if (sync) sync->finish(r);
+  lap(clock, r.times.reduce);
 
   r.finite = std::isfinite(r.loss) && std::isfinite(r.loss_content) && std::isfinite(r.loss_style);
   for (const ag::Variable& p : params.trainable())
@@ -129,8 +142,8 @@ bool parameters_finite(const models::Stylizer& model) {
 }
 
 StepResult train_step(models::Stylizer& model, Adam& adam, const Tensor& content, const Tensor& style,
-                      const StepOptions& options, StepTrace* trace) {
-  StepResult r = compute_gradients(model, content, style, options, trace);
+                      const StepOptions& options, StepTrace* trace, const GradientSync* sync) {
+  StepResult r = compute_gradients(model, content, style, options, trace, sync);
   if (!r.finite) return r;
   const Clock::time_point start = Clock::now();
   adam.step();

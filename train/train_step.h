@@ -9,7 +9,9 @@
 // and `t`: the same gradients as one pass, each stage's graph freed before the next runs, and a time
 // per phase for the trainer and the benchmark.
 #pragma once
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "models/graph_stage.h"
 #include "models/stylizer.h"
@@ -36,6 +38,7 @@ struct StepTimes {
   double decode_backward = 0;
   double graph_backward = 0;
   double update = 0;  // gradient check and Adam
+  double reduce = 0;  // waiting for the gradients averaged over data-parallel ranks (train/distributed.h)
   double total() const;
   std::string str() const;  // "encode 1.2s graph 0.3s ..." for logs
 };
@@ -44,6 +47,14 @@ struct StepResult {
   float loss = 0, loss_content = 0, loss_style = 0;
   bool finite = true;  // false: a loss or gradient was NaN/Inf and the parameters were left as they were
   StepTimes times;
+};
+
+// Data-parallel hooks (train/distributed.h); a one-process run has none.
+struct GradientSync {
+  // These parameters' gradients are final on this rank (the decoder's, then the graph stage's).
+  std::function<void(const std::vector<ag::Variable>& params)> ready;
+  // Waits until every gradient is the mean over the ranks, and averages the losses too.
+  std::function<void(StepResult& result)> finish;
 };
 
 // What the step computed on the way, for verify and tests; filled only when asked for.
@@ -58,8 +69,11 @@ struct StepTrace {
 
 // Forward and backward: fills the .grad of every trainable parameter of `model` (previous gradients
 // are cleared first). Does not update anything.
+// With `sync`, the gradients and losses are averaged over the ranks before the finiteness check,
+// so every rank reaches the same verdict.
 StepResult compute_gradients(models::Stylizer& model, const Tensor& content, const Tensor& style,
-                             const StepOptions& options, StepTrace* trace = nullptr);
+                             const StepOptions& options, StepTrace* trace = nullptr,
+                             const GradientSync* sync = nullptr);
 
 // True when every parameter value is finite (a NaN can hide behind a ReLU and leave the loss finite).
 bool parameters_finite(const models::Stylizer& model);
@@ -67,6 +81,6 @@ bool parameters_finite(const models::Stylizer& model);
 // compute_gradients, then one Adam update when every loss and gradient is finite. `adam` must hold
 // model.params().trainable().
 StepResult train_step(models::Stylizer& model, Adam& adam, const Tensor& content, const Tensor& style,
-                      const StepOptions& options, StepTrace* trace = nullptr);
+                      const StepOptions& options, StepTrace* trace = nullptr, const GradientSync* sync = nullptr);
 
 }  // namespace gs::train

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "graphstyle/error.hpp"
+#include "train/distributed.h"
 #include "train/preview.h"
 #include "train/training_log.h"
 
@@ -72,8 +73,10 @@ Checkpoint make_checkpoint(const models::Stylizer& model, Adam& adam, const std:
   return ck;
 }
 
-data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream) {
-  // Content and style draw from their own streams of the run's seed.
+// Content and style draw from their own streams of the run's seed; each rank takes its contiguous
+// slice of every global batch.
+data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream, const ProcessGroup& group) {
+  const int64_t share = o.batch / group.size;
   return {.batch = o.batch,
           .resize = o.resize,
           .resize_min = o.resize_min,
@@ -82,6 +85,8 @@ data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream) {
           .seed = 2 * o.seed + stream,
           .workers = o.loader_workers,
           .prefetch = 2,
+          .shard_begin = group.rank * share,
+          .shard_size = share,
           .on_skipped_file = o.on_skipped_file};
 }
 
@@ -104,6 +109,10 @@ void check_training_options(const models::Stylizer& model, const TrainerOptions&
   using graphstyle::OptionError;
   if (o.steps < 0) throw OptionError("steps", "steps " + std::to_string(o.steps) + " must be >= 0");
   if (o.batch < 1) throw OptionError("batch", "batch " + std::to_string(o.batch) + " must be >= 1");
+  const int ranks = process_group().size;
+  if (o.batch % ranks)
+    throw OptionError("batch", "batch " + std::to_string(o.batch) + " (the global batch) is not divisible by the " +
+                                   std::to_string(ranks) + " data-parallel processes");
   if (resume && o.steps < resume->state.step)
     throw OptionError("steps", "steps " + std::to_string(o.steps) + " is behind the checkpoint, which is at step " +
                                    std::to_string(resume->state.step));
@@ -118,11 +127,20 @@ void check_training_options(const models::Stylizer& model, const TrainerOptions&
   models::check_graph_options(o.step.graph, features, features);
 }
 
+// Data parallelism: rank 0's parameters replace the others' at the start; each step's gradients and
+// losses are averaged over the ranks (train/distributed.h), so every rank applies the same update and
+// stays identical; rank 0 alone writes files. One process: the group is that process.
 TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Checkpoint* resume,
                      const std::function<bool()>& stop_requested) {
   check_training_options(model, o, resume);
-  fs::create_directories(o.out_dir);
+  const ProcessGroup group = process_group();
+  const bool writer = group.root();
+  if (writer) fs::create_directories(o.out_dir);
   const std::string checkpoint_file = checkpoint_path(o.out_dir);
+
+  std::vector<Tensor> values;
+  for (const nn::Parameter& p : model.params().parameters()) values.push_back(p.var.value());
+  broadcast_from_root(values);
 
   const std::vector<std::string> names = trainable_names(model);
   std::vector<float> lr_scales;
@@ -133,38 +151,60 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     restore_optimizer(adam, names, *resume, "checkpoint");
     step = resume->state.step;
   }
-  data::BatchLoader contents(o.content_files, loader_options(o, 0), o.content_label);
-  data::BatchLoader styles(o.style_files, loader_options(o, 1), o.style_label);
+  data::BatchLoader contents(o.content_files, loader_options(o, 0, group), o.content_label);
+  data::BatchLoader styles(o.style_files, loader_options(o, 1, group), o.style_label);
   if (resume) {
     contents.seek(resume->state.content_position);
     styles.seek(resume->state.style_position);
   }
-  TrainingLog log(log_path(o.out_dir), step);
+  std::unique_ptr<TrainingLog> log;
+  if (writer) log = std::make_unique<TrainingLog>(log_path(o.out_dir), step);
   std::unique_ptr<PreviewSheet> preview;
-  if (o.preview_every > 0)
+  if (o.preview_every > 0 && writer)
     preview = std::make_unique<PreviewSheet>(o.content_files, o.style_files, o.preview_pairs, o.crop, o.content_label,
                                              o.style_label);
+
+  GradientAverager averager;
+  GradientSync sync;
+  sync.ready = [&](const std::vector<ag::Variable>& params) { averager.start(params); };
+  sync.finish = [&](StepResult& r) {
+    averager.finish();
+    std::vector<double> losses{r.loss, r.loss_content, r.loss_style};
+    sum_over_processes(losses);
+    r.loss = static_cast<float>(losses[0] / group.size);
+    r.loss_content = static_cast<float>(losses[1] / group.size);
+    r.loss_style = static_cast<float>(losses[2] / group.size);
+  };
+  const GradientSync* step_sync = group.size > 1 ? &sync : nullptr;
 
   TrainingResult result;
   int64_t saved_step = -1;
   auto save = [&] {
-    if (!parameters_finite(model))
+    if (!parameters_finite(model))  // the same verdict on every rank: their parameters are identical
       throw TrainingDiverged("after step " + std::to_string(step) + " a parameter is NaN or Inf; nothing was saved, " +
                              (saved_step >= 0 ? checkpoint_file + " (step " + std::to_string(saved_step) + ") is kept"
                                               : std::string("no checkpoint had been saved")));
-    save_checkpoint(checkpoint_file, make_checkpoint(model, adam, names, o, step, contents, styles));
+    if (writer) save_checkpoint(checkpoint_file, make_checkpoint(model, adam, names, o, step, contents, styles));
     saved_step = step;
   };
   const int64_t first_step = step;
-  while (step < o.steps && !stop_requested()) {
+  // Every rank stops at the same step when any rank was asked to.
+  while (step < o.steps && !any_process(stop_requested())) {
     const auto start = std::chrono::steady_clock::now();
-    const Tensor content = contents.next(), style = styles.next();
     const double lr = adam.learning_rate();
-    const StepResult r = train_step(model, adam, content, style, o.step);
+    StepResult r;
+    try {
+      const Tensor content = contents.next(), style = styles.next();
+      r = train_step(model, adam, content, style, o.step, nullptr, step_sync);
+    } catch (const std::exception& e) {
+      if (group.size == 1) throw;
+      throw std::runtime_error("step " + std::to_string(step + 1) + ": " + e.what());  // which step the ranks were at
+    }
     ++step;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    log.append(
-        {step, lr, r.loss, r.loss_content, r.loss_style, seconds, contents.skipped_files() + styles.skipped_files()});
+    if (log)
+      log->append(
+          {step, lr, r.loss, r.loss_content, r.loss_style, seconds, contents.skipped_files() + styles.skipped_files()});
     result.last = r;
     if (o.on_step) o.on_step(step, r);
     if (!r.finite) {
@@ -173,7 +213,7 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     }
     if (o.after_step) o.after_step(step, model);
     if (o.save_every > 0 && step % o.save_every == 0) save();
-    if (o.snapshot_every > 0 && step % o.snapshot_every == 0)
+    if (writer && o.snapshot_every > 0 && step % o.snapshot_every == 0)
       data::save_model_file(snapshot_path(o.out_dir, step), model.config(), model.named_tensors());
     if (preview && step % o.preview_every == 0) preview->write(preview_path(o.out_dir, step), model, o.step.graph);
   }
@@ -181,7 +221,7 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
   result.stopped = step < o.steps;
   if (saved_step != step) save();
   if (!result.stopped) {
-    data::save_model_file(model_path(o.out_dir), model.config(), model.named_tensors());
+    if (writer) data::save_model_file(model_path(o.out_dir), model.config(), model.named_tensors());
     if (preview && step % o.preview_every != 0) preview->write(preview_path(o.out_dir, step), model, o.step.graph);
   }
   return result;

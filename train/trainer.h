@@ -9,6 +9,10 @@
 // initialisation from the seed, and every kernel is run-to-run reproducible at a fixed thread count.
 // So a run resumed from a checkpoint repeats an uninterrupted run's steps bit for bit.
 //
+// Data parallelism (train/distributed.h): under mpirun every rank runs train() on its slice of each
+// global batch of `batch`; the gradients and losses are averaged over the ranks, and rank 0 alone writes
+// the files above. The checkpoint is the same whatever the number of ranks.
+//
 // A step whose loss or gradient is NaN or Inf stops the run with TrainingDiverged; nothing is saved
 // after it, so checkpoint.h5 stays the last good state.
 #pragma once

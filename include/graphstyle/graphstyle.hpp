@@ -27,6 +27,7 @@
 #pragma once
 
 #include "graphstyle/color.hpp"
+#include "graphstyle/distributed.hpp"
 #include "graphstyle/error.hpp"
 #include "graphstyle/files.hpp"
 #include "graphstyle/image.hpp"

@@ -98,6 +98,28 @@ TEST_CASE("batch loader: multi-scale crops and flips follow from (seed, n), and 
                        std::invalid_argument);
 }
 
+TEST_CASE("batch loader: shards are contiguous slices of the same batches, at the same positions") {
+  const std::string dir = make_folder();
+  const auto files = data::list_images(dir, "--content");
+  const data::LoaderOptions whole{.batch = 4, .resize = 40, .flip = true, .crop = 24, .seed = 5, .workers = 1};
+  data::BatchLoader all(files, whole, "--content");
+  data::LoaderOptions first = whole, second = whole;
+  first.shard_size = second.shard_size = 2;
+  second.shard_begin = 2;
+  data::BatchLoader a(files, first, "--content"), b(files, second, "--content");
+  b.seek(4);  // a resumed shard starts at the same global position
+  const Tensor batch0 = all.next(), batch1 = all.next();
+  const Tensor a0 = a.next();
+  CHECK(a0.size(0) == 2);
+  CHECK(gs::max_abs_diff(a0, batch0.slice(0, 0, 2)) == 0.f);
+  CHECK(gs::max_abs_diff(b.next(), batch1.slice(0, 2, 4)) == 0.f);
+  CHECK(a.position() == 4);
+  data::LoaderOptions outside = second;
+  outside.shard_begin = 3;
+  CHECK_THROWS_WITH_AS(data::BatchLoader(files, outside, "--content"), doctest::Contains("shard"),
+                       std::invalid_argument);
+}
+
 TEST_CASE("image: mirror_left_right reverses the columns of every channel") {
   Tensor img = Tensor::zeros({2, 2, 3});
   img.set({0, 0, 0}, 1.f);

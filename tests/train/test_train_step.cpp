@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "autograd/ops.h"
 #include "models/decoder.h"
@@ -118,4 +120,34 @@ TEST_CASE("train_step: want_dot draws the step's three graphs with their ops and
     CHECK_MESSAGE(dot.find(name) != std::string::npos, name);
   // The step still trains: the graph was drawn before the backward, not instead of it.
   CHECK(model.params().get("decoder.dec1_1.weight").has_grad());
+}
+
+TEST_CASE("train step: data-parallel hooks hear of the decoder's gradients, then the graph stage's, then finish") {
+  gs::models::Stylizer model = gs::test::tiny_model();
+  gs::Rng rng(7);
+  const Tensor content = Tensor::uniform({1, 3, 32, 32}, rng, 0.f, 1.f);
+  const Tensor style = Tensor::uniform({1, 3, 32, 32}, rng, 0.f, 1.f);
+  std::vector<std::vector<ag::Variable>> groups;
+  bool all_final = true;
+  int finished = 0;
+  train::GradientSync sync;
+  sync.ready = [&](const std::vector<ag::Variable>& params) {
+    for (const ag::Variable& p : params) all_final = all_final && p.has_grad();
+    groups.push_back(params);
+  };
+  sync.finish = [&](train::StepResult& r) {
+    CHECK(groups.size() == 2);
+    ++finished;
+    r.loss = NAN;  // as if another rank's loss were NaN: the averaged loss decides
+  };
+  const train::StepResult r = train::compute_gradients(model, content, style, tiny_step_options(), nullptr, &sync);
+  REQUIRE(groups.size() == 2);
+  CHECK(all_final);
+  CHECK(finished == 1);
+  CHECK_FALSE(r.finite);
+  std::map<const float*, std::string> names;  // a parameter by its storage
+  for (const gs::nn::Parameter& p : model.params().parameters()) names[p.var.value().data()] = p.name;
+  for (const ag::Variable& p : groups[0]) CHECK(names[p.value().data()].rfind("decoder.", 0) == 0);
+  for (const ag::Variable& p : groups[1]) CHECK(names[p.value().data()].rfind("decoder.", 0) != 0);
+  CHECK(groups[0].size() + groups[1].size() == model.params().trainable().size());
 }
