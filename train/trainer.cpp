@@ -101,7 +101,8 @@ std::string diverged_message(int64_t step, const StepResult& r, const std::strin
   else if (resumed_step >= 0)
     kept = "the checkpoint resumed from (step " + std::to_string(resumed_step) + ") is untouched";
   return "step " + std::to_string(step) + ": the loss or a gradient is not finite (" + losses +
-         "); training stopped without applying this step, and " + kept + ". A smaller --lr may help";
+         "); training stopped without applying this step, and " + kept +
+         ". A smaller learning rate (TrainOptions::lr) may help";
 }
 }  // namespace
 
