@@ -14,6 +14,7 @@ int run_bench(const std::vector<std::string>& args);
 int run_montage(const std::vector<std::string>& args);
 int run_graph_json(const std::vector<std::string>& args);
 int run_train_graph(const std::vector<std::string>& args);
+int run_pan(const std::vector<std::string>& args);
 }  // namespace gs::tools
 
 namespace {
@@ -28,6 +29,8 @@ const DevCommand kCommands[] = {
     {"montage", "images side by side in a labelled grid (the README's gallery)", gs::tools::run_montage},
     {"graph-json", "a graph dump (stylize --dump-graph) as the JSON of serve's /v1/graph", gs::tools::run_graph_json},
     {"train-graph", "one training step's autograd graph as Graphviz DOT (docs/tour.md)", gs::tools::run_train_graph},
+    {"pan", "a panning video's frames stylized alone and smoothed, with their changes (the README's gallery)",
+     gs::tools::run_pan},
 };
 
 void usage(std::FILE* out) {

@@ -52,4 +52,7 @@ PY
 "${ST[@]}" --content "$PHOTO" --style "$Z" --luminance-only --out "$T/luminance.png" >/dev/null
 "$DEV" montage -o docs/colour.jpg --cell 176 --quality 80 --labels "the scream,--preserve-color,--luminance-only" \
   "$T/only_z.png" "$T/preserve.png" "$T/luminance.png" >/dev/null
-ls -l docs/blend_gnn.jpg docs/blend_adain.jpg docs/mask.jpg docs/colour.jpg
+
+# video frames: a pan stylized frame by frame and with smoothing, and what changes between frames
+"$DEV" pan --model "$T/model.h5" --content "$PHOTO" --style "$A" -o docs/pan.jpg >/dev/null
+ls -l docs/blend_gnn.jpg docs/blend_adain.jpg docs/mask.jpg docs/colour.jpg docs/pan.jpg
