@@ -32,12 +32,14 @@ foreach(target ${FUZZ_TARGETS})
   add_test(NAME sanitized_${target}_regressions
            COMMAND ${target} -runs=0 ${CMAKE_SOURCE_DIR}/tests/fuzz/regressions/${target})
 endforeach()
-# The request target also holds the service's form checks and the size forms they use (api/image.cpp).
+# The request target also holds the service's form checks and the size forms they use (api/image.cpp,
+# which also lists folders: data/image_folder.cpp).
 # Debian's cpp-httplib is a compiled library, not instrumented here: the fuzzer's coverage feedback
 # comes from our form code, while httplib's parsing runs under ASan's interceptors only (upstream
 # fuzzes it in OSS-Fuzz).
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
-target_sources(fuzz_request PRIVATE ${CMAKE_SOURCE_DIR}/server/form.cpp ${CMAKE_SOURCE_DIR}/api/image.cpp)
+target_sources(fuzz_request PRIVATE ${CMAKE_SOURCE_DIR}/server/form.cpp ${CMAKE_SOURCE_DIR}/api/image.cpp
+                                    ${CMAKE_SOURCE_DIR}/data/image_folder.cpp)  # api/image.cpp: list_images
 target_include_directories(fuzz_request PRIVATE ${CMAKE_SOURCE_DIR}/include)
 target_link_libraries(fuzz_request PRIVATE PkgConfig::HTTPLIB)
 add_executable(make_test_inputs ${CMAKE_SOURCE_DIR}/tests/cli/make_test_inputs.cpp)
