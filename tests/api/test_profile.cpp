@@ -17,8 +17,8 @@ std::set<std::string> op_names(const graphstyle::Profile& p) {
 }  // namespace
 
 TEST_CASE("profile: a stylization through the API reports its inference kernels, graph ops and stages") {
-  gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   graphstyle::Context context;
   const graphstyle::Image content = gs::test::smooth_image(48, 40, 0.f), style = gs::test::smooth_image(40, 40, 1.f);
   graphstyle::StylizeOptions o = model.default_options();
@@ -74,8 +74,8 @@ TEST_CASE("profile: a stylization through the API reports its inference kernels,
 }
 
 TEST_CASE("profile: without one nothing is timed, and no profile stays active after a call, even a failed one") {
-  gs::test::TinyModelFile file;
-  const graphstyle::Model model = graphstyle::Model::load(file.path);
+  const gs::test::TinyModel tiny;
+  const graphstyle::Model& model = tiny.model;
   graphstyle::Context context;
   const graphstyle::Image content = gs::test::smooth_image(48, 40, 0.f), style = gs::test::smooth_image(40, 40, 1.f);
   graphstyle::StylizeOptions o = model.default_options();
