@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The paper's ablations on this machine (README: "Ablations"): trains the variants that need training,
+# stylizes the held-out pairs with every variant, and writes per comparison a labelled panel and a
+# metric table. Resumable: re-running skips finished work and resumes an unfinished training run.
+#
+#   bash tools/ablation.sh OUT DATA_DIR [train | evaluate | all]   (default: all)
+#     DATA_DIR  what tools/get_training_data.sh wrote: trains on DATA_DIR/train, measures on DATA_DIR/heldout
+#   STEPS (550), THREADS (1): each trained variant's budget, the same for all (550 steps at batch 4 are
+#     a little over one CPU-hour here; OUT/train/VARIANT/cpu_seconds records what each really took)
+#   VARIANTS: which variants the train phase runs, in order (all)
+#   COMPARISONS: which comparisons the evaluate phase writes (all), e.g. "fig5_deformable fig9_k"
+#   SIZE (256): the evaluation size; PANEL_ROWS (4); GRAPHSTYLE: the binary (build/graphstyle)
+#
+# Trained variants: every one is fine-tuned from the shipped model (models/trained/graphstyle_gnn.h5)
+# with the shipped model's own training settings and one seed, changing only its switch:
+#   gat (the control: the same fine-tuning with nothing switched), mean, gin, edgeconv, sage,
+#   nodeform (--deformable off), nointra (--kc 0), euclid (--metric euclidean).
+# Inference-only variants (patch size, k) use the gat control model: MODEL.md makes both free controls
+# at inference, and the paper varies k at inference too.
+#
+# Writes OUT/COMPARISON/{panel.png, summary.csv, pairs.csv, times.csv} for
+#   fig4_aggregator, fig5_deformable, fig6_intra, fig7_metric, fig8_patch, fig9_k.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+USAGE="usage: tools/ablation.sh OUT DATA_DIR [train | evaluate | all]"
+OUT=${1:?$USAGE}
+DATA=${2:?$USAGE}
+PHASE=${3:-all}
+BIN=${GRAPHSTYLE:-$ROOT/build/graphstyle}
+SHARED=${GRAPHSTYLE_SHARED:-$ROOT/../shared}
+STEPS=${STEPS:-550}
+THREADS=${THREADS:-1}
+SIZE=${SIZE:-256}
+PANEL_ROWS=${PANEL_ROWS:-4}
+case "$PHASE" in train | evaluate | all) ;; *) echo "ablation: phase must be train, evaluate or all" >&2; exit 2 ;; esac
+for d in "$DATA/train/content" "$DATA/train/style" "$DATA/heldout/content" "$DATA/heldout/style"; do
+  [ -d "$d" ] || { echo "ablation: $d not found (run tools/get_training_data.sh $DATA first)" >&2; exit 1; }
+done
+[ -x "$BIN" ] || { echo "ablation: $BIN not found (build first, or set GRAPHSTYLE)" >&2; exit 1; }
+mkdir -p "$OUT/train"
+
+# Each trained variant: its name and what it changes in training and at inference.
+declare -A SWITCH=([gat]="" [mean]="--aggregator mean" [gin]="--aggregator gin" [edgeconv]="--aggregator edgeconv"
+  [sage]="--aggregator sage" [nodeform]="--deformable off" [nointra]="--kc 0" [euclid]="--metric euclidean")
+TRAINED=(gat mean gin edgeconv sage nodeform nointra euclid)
+read -r -a ORDER <<< "${VARIANTS:-${TRAINED[*]}}"  # VARIANTS="gat mean": train only these, in this order
+# The shipped model's training and recommended settings (README: the trained model).
+TRAIN_SETTINGS=(--batch 4 --crop 256 --resize 640 --resize-min 256 --flip on --lr 1e-4 --lr-decoder 1e-5
+  --alpha 0.6 --mix 0.5 --photo-weight 10 --seed 5 --save-every 50 --preview-every 0)
+STYLIZE_SETTINGS=(--alpha 0.6 --mix 0.5 --size "$SIZE")
+
+log() { echo "ablation $(date +%H:%M:%S): $*" >&2; }
+
+# train_variant NAME: runs (or resumes) NAME's fine-tuning to STEPS; OUT/train/NAME/model.h5 when done.
+train_variant() {
+  local name=$1 run=$OUT/train/$1
+  [ -f "$run/model.h5" ] && return 0
+  mkdir -p "$run"
+  local args
+  if [ -f "$run/checkpoint.h5" ]; then
+    args=(--resume "$run/checkpoint.h5" --steps "$STEPS")
+    log "$name: resuming $run/checkpoint.h5"
+  else
+    "$BIN" convert --vgg "$SHARED/weights/vgg_normalised.pth" --trained "$ROOT/models/trained/graphstyle_gnn.h5" \
+      -o "$run/start.h5" >/dev/null
+    # shellcheck disable=SC2206
+    args=(--content "$DATA/train/content" --style "$DATA/train/style" --out "$run" --model "$run/start.h5"
+      --init-decoder "$run/start.h5" --init-graph "$run/start.h5" "${TRAIN_SETTINGS[@]}" --steps "$STEPS"
+      ${SWITCH[$name]})
+    log "$name: training $STEPS steps into $run"
+  fi
+  # CPU seconds (user + system) of each invocation, summed when reporting.
+  local TIMEFORMAT='%U %S'
+  { time OMP_NUM_THREADS=$THREADS "$BIN" train "${args[@]}" >> "$run/stdout.log" 2>&1; } 2>> "$run/cpu_seconds"
+}
+
+# model_of VARIANT: the model file a variant stylizes with.
+model_of() { echo "$OUT/train/$1/model.h5"; }
+
+# stylize_variant COMPARISON LABEL MODEL OPTIONS...: the held-out pairs into OUT/COMPARISON/LABEL/,
+# their rows appended to the comparison's triples CSV and the wall time per image to times.csv.
+stylize_variant() {
+  local comp=$1 label=$2 model=$3
+  shift 3
+  local dir=$OUT/$comp/$label
+  mkdir -p "$dir"
+  local n_c n_s start end
+  start=$(date +%s.%N)
+  OMP_NUM_THREADS=$THREADS "$BIN" stylize --model "$model" --content "$DATA/heldout/content" \
+    --style "$DATA/heldout/style" --out-dir "$dir" "${STYLIZE_SETTINGS[@]}" "$@" > "$dir/stylize.log" 2>&1
+  end=$(date +%s.%N)
+  n_c=$(find "$DATA/heldout/content" -type f | wc -l)
+  n_s=$(find "$DATA/heldout/style" -type f | wc -l)
+  awk -v l="$label" -v a="$start" -v b="$end" -v n=$((n_c * n_s)) \
+    'BEGIN {printf "%s,%d,%.3f\n", l, n, (b - a) / n}' >> "$OUT/$comp/times.csv"
+  local c s cb sb
+  for c in "$DATA"/heldout/content/*; do
+    for s in "$DATA"/heldout/style/*; do
+      cb=$(basename "${c%.*}"); sb=$(basename "${s%.*}")
+      echo "$(realpath "$c"),$(realpath "$s"),$label/${cb}_${sb}.png,$label" >> "$OUT/$comp/pairs.csv"
+    done
+  done
+}
+
+# comparison NAME "LABEL|VARIANT|OPTIONS" ...: stylizes every listed variant, then measures them all in
+# one graphstyle evaluate run (metrics, panel). Skipped when NAME/summary.csv exists.
+comparison() {
+  local comp=$1
+  shift
+  [[ " ${COMPARISONS:-$comp} " == *" $comp "* ]] || return 0
+  [ -f "$OUT/$comp/summary.csv" ] && { log "$comp: done before"; return 0; }
+  rm -rf "${OUT:?}/$comp"
+  mkdir -p "$OUT/$comp"
+  echo "variant,images,seconds_per_image" > "$OUT/$comp/times.csv"
+  local spec label variant opts
+  for spec in "$@"; do
+    IFS='|' read -r label variant opts <<< "$spec"
+    log "$comp: stylizing $label"
+    # shellcheck disable=SC2086
+    stylize_variant "$comp" "$label" "$(model_of "$variant")" ${SWITCH[$variant]} $opts
+  done
+  OMP_NUM_THREADS=$THREADS "$BIN" evaluate --triples "$OUT/$comp/pairs.csv" --model "$(model_of gat)" \
+    --csv "$OUT/$comp/metrics.csv" --summary "$OUT/$comp/summary.tmp" --panel "$OUT/$comp/panel.png" \
+    --panel-rows "$PANEL_ROWS" > "$OUT/$comp/evaluate.txt"
+  mv "$OUT/$comp/summary.tmp" "$OUT/$comp/summary.csv"
+  log "$comp: $OUT/$comp/summary.csv, $OUT/$comp/panel.png"
+}
+
+if [ "$PHASE" != evaluate ]; then
+  for v in "${ORDER[@]}"; do
+    [ -n "${SWITCH[$v]+set}" ] || { echo "ablation: no variant $v (${TRAINED[*]})" >&2; exit 2; }
+    train_variant "$v"
+  done
+fi
+if [ "$PHASE" != train ]; then
+  for v in "${ORDER[@]}"; do
+    [ -f "$(model_of "$v")" ] || { echo "ablation: $v is not trained yet ($(model_of "$v")); run the train phase" >&2; exit 1; }
+  done
+  comparison fig4_aggregator "gat|gat|" "mean|mean|" "gin|gin|" "edgeconv|edgeconv|" "sage|sage|"
+  comparison fig5_deformable "deformable|gat|" "fixed_scale|nodeform|"
+  comparison fig6_intra "intra_kc5|gat|" "no_intra|nointra|"
+  comparison fig7_metric "NCC|gat|" "Euclidean|euclid|"
+  comparison fig8_patch "p=3|gat|--patch 3" "p=5|gat|--patch 5" "p=7|gat|--patch 7"
+  comparison fig9_k "k=1|gat|--k 1" "k=3|gat|--k 3" "k=5|gat|--k 5" "k=10|gat|--k 10" "k=20|gat|--k 20"
+  log "done: $OUT/*/summary.csv"
+fi
