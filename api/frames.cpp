@@ -16,7 +16,7 @@
 namespace graphstyle {
 
 struct FrameSequence::Impl {
-  float stickiness = 0.05f, smoothing = 0.5f;
+  float stickiness = FrameSequence::default_stickiness, smoothing = FrameSequence::default_smoothing;
   std::optional<gs::graph::Edges> previous;
   const void* style = nullptr;  // the StyleFeatures the edges point into
   Image previous_frame, previous_output;  // kept only when smoothing

@@ -110,7 +110,8 @@ class Stylizer {
   graphstyle::Image run_frame(const graphstyle::Image& frame, const std::string& style, float smoothing,
                               double* changed, double* smoothed) {
     try {
-      graphstyle::FrameSequence& seq = sequences_.try_emplace(style, 0.05f, smoothing).first->second;
+      using graphstyle::FrameSequence;
+      FrameSequence& seq = sequences_.try_emplace(style, FrameSequence::default_stickiness, smoothing).first->second;
       graphstyle::Image out = model_.stylize_frame(context_, frame, style_for(style, frame), o_, seq);
       *changed = seq.changed_edges();
       *smoothed = seq.smoothed_share();
@@ -188,7 +189,7 @@ int run_stylize(const std::vector<std::string>& argv) {
   const std::string mask_path = args.get("--mask", "");
   const bool preserve = args.flag("--preserve-color"), luminance = args.flag("--luminance-only");
   const bool temporal = args.get_on_off("--temporal", false);
-  const float smoothing = static_cast<float>(args.get_double("--temporal-smoothing", 0.5, 0.0, 0.999));
+  const float smoothing = static_cast<float>(args.get_double("--temporal-smoothing", graphstyle::FrameSequence::default_smoothing, 0.0, 0.999));
   if (args.value("--temporal-smoothing") && !temporal)
     throw std::invalid_argument("--temporal-smoothing needs --temporal on");
   args.get_int("--seed", 0, 0, INT64_MAX);

@@ -75,7 +75,8 @@ struct StyleSet {
 // Both 0: every frame on its own. A new size or style starts the sequence again.
 class FrameSequence {
  public:
-  explicit FrameSequence(float stickiness = 0.05f, float smoothing = 0.5f);
+  static constexpr float default_stickiness = 0.05f, default_smoothing = 0.5f;
+  explicit FrameSequence(float stickiness = default_stickiness, float smoothing = default_smoothing);
   ~FrameSequence();
   FrameSequence(FrameSequence&&) noexcept;
   FrameSequence& operator=(FrameSequence&&) noexcept;
