@@ -2,6 +2,7 @@
 // returns a status, keeping the message for graphstyle_last_error().
 #include "graphstyle/graphstyle.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -206,6 +207,28 @@ graphstyle_status graphstyle_stylize_float(const graphstyle_model* model, graphs
                                            const graphstyle_options* options, const float* content, int cw, int ch,
                                            const float* style, int sw, int sh, float* out) {
   return stylize(model, context, options, content, cw, ch, style, sw, sh, out);
+}
+
+static_assert(GRAPHSTYLE_QUALITY_METRICS == graphstyle::QualityMetrics::count);
+
+graphstyle_status graphstyle_quality_rgb8(const graphstyle_model* model, const uint8_t* output, const uint8_t* content,
+                                          int width, int height, const uint8_t* style, int sw, int sh,
+                                          double* metrics) {
+  return guarded([&] {
+    need(model, "model");
+    need(metrics, "metrics");
+    const graphstyle::Image o = graphstyle::to_float(wrap(output, width, height, "output"));
+    const graphstyle::Image c = graphstyle::to_float(wrap(content, width, height, "content"));
+    const graphstyle::Image s = graphstyle::to_float(wrap(style, sw, sh, "style"));
+    const graphstyle::QualityMetrics m = graphstyle::QualityMeter(model->model).measure(o, c, s);
+    const auto values = m.values();
+    std::copy(values.begin(), values.end(), metrics);
+  });
+}
+
+const char* graphstyle_quality_metric_name(int index) {
+  const auto& names = graphstyle::QualityMetrics::names();
+  return index >= 0 && index < graphstyle::QualityMetrics::count ? names[index] : nullptr;
 }
 
 graphstyle_status graphstyle_image_load_rgb8(const char* path, uint8_t** pixels, int* width, int* height) {

@@ -46,6 +46,10 @@ QualityMeter& QualityMeter::operator=(QualityMeter&&) noexcept = default;
 
 QualityFeatures QualityMeter::features(const Image& image) const {
   return detail::translate([&] {
+    // SSIM's window is 11 x 11; checked here so that a tiny image fails with that, not deep in the encoder.
+    if (image.width < 11 || image.height < 11)
+      throw OptionError("image", "image " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                                     " is too small to measure: the metrics need at least 11x11 pixels");
     return QualityFeatures(std::make_shared<const QualityFeatures::Impl>(
         QualityFeatures::Impl{impl_->encoder(detail::to_tensor(image, "image")), image.width, image.height}));
   });

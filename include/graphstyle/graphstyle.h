@@ -87,6 +87,17 @@ graphstyle_status graphstyle_stylize_float(const graphstyle_model* model, graphs
                                            int content_width, int content_height, const float* style,
                                            int style_width, int style_height, float* out);
 
+/* Quality metrics of a stylized image (graphstyle/quality.hpp: what each measures), on the model's
+ * encoder: output and content are width x height, the style style_width x style_height. metrics
+ * receives GRAPHSTYLE_QUALITY_METRICS values, in the order of graphstyle_quality_metric_name. */
+#define GRAPHSTYLE_QUALITY_METRICS 6
+graphstyle_status graphstyle_quality_rgb8(const graphstyle_model* model, const uint8_t* output, const uint8_t* content,
+                                          int width, int height, const uint8_t* style, int style_width,
+                                          int style_height, double* metrics);
+/* "content_relu4_1", "content_relu3_1", "style", "local_relu3_1", "local_relu4_1", "ssim" for 0..5;
+ * NULL for any other index. */
+const char* graphstyle_quality_metric_name(int index);
+
 /* Image files (PNG, JPEG, BMP in; PNG, JPEG out), for programs without an image library.
  * load allocates *pixels (free it with graphstyle_free); save writes atomically. */
 graphstyle_status graphstyle_image_load_rgb8(const char* path, uint8_t** pixels, int* width, int* height);

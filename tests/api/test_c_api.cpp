@@ -99,3 +99,35 @@ TEST_CASE("c api: image files and resizing") {
   CHECK(pixels == nullptr);
   CHECK(last_error().find("a.png.missing") != std::string::npos);
 }
+
+TEST_CASE("c api: quality metrics equal the C++ meter's, in the order of their names") {
+  const gs::test::TinyModelFile file;
+  graphstyle_model* model = nullptr;
+  REQUIRE(graphstyle_model_load(file.path.c_str(), &model) == GRAPHSTYLE_OK);
+  const graphstyle::ImageRGB8 c = graphstyle::to_rgb8(gs::test::smooth_image(48, 40, 0.f));
+  const graphstyle::ImageRGB8 o = graphstyle::to_rgb8(gs::test::smooth_image(48, 40, 0.5f));
+  const graphstyle::ImageRGB8 s = graphstyle::to_rgb8(gs::test::smooth_image(40, 48, 1.f));
+  double m[GRAPHSTYLE_QUALITY_METRICS] = {};
+  REQUIRE(graphstyle_quality_rgb8(model, o.pixels.data(), c.pixels.data(), c.width, c.height, s.pixels.data(),
+                                  s.width, s.height, m) == GRAPHSTYLE_OK);
+  const graphstyle::Model cpp = graphstyle::Model::load(file.path);
+  const graphstyle::QualityMetrics want =
+      graphstyle::QualityMeter(cpp).measure(graphstyle::to_float(o), graphstyle::to_float(c), graphstyle::to_float(s));
+  for (int i = 0; i < GRAPHSTYLE_QUALITY_METRICS; ++i) {
+    CAPTURE(i);
+    CHECK(std::string(graphstyle_quality_metric_name(i)) == graphstyle::QualityMetrics::names()[i]);
+    CHECK(m[i] == want.values()[i]);
+  }
+  CHECK(std::string(graphstyle_quality_metric_name(5)) == "ssim");
+  CHECK(graphstyle_quality_metric_name(6) == nullptr);
+  CHECK(graphstyle_quality_metric_name(-1) == nullptr);
+  CHECK(m[5] < 1.0);  // the output differs from the content
+
+  CHECK(graphstyle_quality_rgb8(model, o.pixels.data(), c.pixels.data(), c.width, c.height, s.pixels.data(), s.width,
+                                s.height, nullptr) == GRAPHSTYLE_INVALID_ARGUMENT);
+  CHECK(last_error() == "metrics is NULL");
+  CHECK(graphstyle_quality_rgb8(model, o.pixels.data(), c.pixels.data(), 4, 4, s.pixels.data(), s.width, s.height,
+                                m) == GRAPHSTYLE_INVALID_ARGUMENT);
+  CHECK(last_error() == "image 4x4 is too small to measure: the metrics need at least 11x11 pixels");
+  graphstyle_model_free(model);
+}
