@@ -126,6 +126,52 @@ comparison() {
   log "$comp: $OUT/$comp/summary.csv, $OUT/$comp/panel.png"
 }
 
+# OUT/training_curves.png: each trained variant's loss, content and style terms (100-step moving
+# means: single steps vary 5x with the styles drawn), so a reader sees that the budgets were alike and
+# whether a variant was still improving when its budget ran out.
+plot_losses() {
+  if ! command -v gnuplot >/dev/null; then
+    local SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
+  fi
+  local tmp plots=("" "" "") v i col
+  tmp=$(mktemp -d)
+  for v in "${ORDER[@]}"; do
+    awk -F, 'NR > 1 {n++; for (c = 3; c <= 5; c++) {x[c, n] = $c; s[c] += $c; if (n > 100) s[c] -= x[c, n - 100]}
+      w = n < 100 ? n : 100; if (n >= 20) printf "%s %g %g %g\n", $1, s[3] / w, s[4] / w, s[5] / w}' \
+      "$OUT/train/$v/log.csv" > "$tmp/$v.dat"
+    for i in 0 1 2; do
+      col=$((i + 2))
+      plots[i]+="${plots[i]:+, }'$tmp/$v.dat' u 1:$col w l lw 2 t '$v'"
+    done
+  done
+  {
+    echo "set terminal pngcairo size 1500,460 font 'DejaVu Sans,10'"
+    echo "set output '$OUT/training_curves.tmp.png'"
+    echo "set multiplot layout 1,3 title 'ablation fine-tuning from the shipped model: 100-step moving means'"
+    echo "set grid; set xlabel 'step'; set key top right"
+    echo "set title 'loss'; plot ${plots[0]}"
+    echo "set title 'content term'; plot ${plots[1]}"
+    echo "set title 'style term (before x lambda)'; plot ${plots[2]}"
+    echo "unset multiplot"
+  } > "$tmp/plot.gp"
+  gnuplot "$tmp/plot.gp"
+  mv "$OUT/training_curves.tmp.png" "$OUT/training_curves.png"
+  rm -rf "$tmp"
+}
+
+# OUT/training.csv: what each variant's budget really was.
+training_table() {
+  local v
+  echo "variant,steps,cpu_hours,wall_hours_of_steps" > "$OUT/training.csv"
+  for v in "${ORDER[@]}"; do
+    awk -v v="$v" -v f="$OUT/train/$v/log.csv" 'BEGIN {
+        while ((getline line < f) > 0) if (n++) {split(line, a, ","); steps = a[1]; wall += a[6]}}
+      {cpu += $1 + $2} END {printf "%s,%d,%.2f,%.2f\n", v, steps, cpu / 3600, wall / 3600}' \
+      "$OUT/train/$v/cpu_seconds" >> "$OUT/training.csv"
+  done
+}
+
 if [ "$PHASE" != evaluate ]; then
   for v in "${ORDER[@]}"; do
     [ -n "${SWITCH[$v]+set}" ] || { echo "ablation: no variant $v (${TRAINED[*]})" >&2; exit 2; }
@@ -136,6 +182,8 @@ if [ "$PHASE" != train ]; then
   for v in "${ORDER[@]}"; do
     [ -f "$(model_of "$v")" ] || { echo "ablation: $v is not trained yet ($(model_of "$v")); run the train phase" >&2; exit 1; }
   done
+  training_table
+  plot_losses
   comparison fig4_aggregator "gat|gat|" "mean|mean|" "gin|gin|" "edgeconv|edgeconv|" "sage|sage|"
   comparison fig5_deformable "deformable|gat|" "fixed_scale|nodeform|"
   comparison fig6_intra "intra_kc5|gat|" "no_intra|nointra|"
