@@ -47,6 +47,8 @@ std::string StylizeOptions::from_model(const graphstyle::Model& model) const {
   add("k", k.has_value(), d.k);
   add("kc", kc.has_value(), d.kc);
   add("stroke", stroke.has_value(), d.stroke);
+  if (!aggregator && d.aggregator != graphstyle::Aggregator::gat)  // the model's own family
+    out += (out.empty() ? "" : ", ") + std::string("--aggregator ") + graphstyle::to_string(d.aggregator);
   return out;
 }
 
