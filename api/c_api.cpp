@@ -186,8 +186,7 @@ graphstyle_status graphstyle_options_set_string(graphstyle_options* options, con
       if (v != "gnn" && v != "adain") throw bad("gnn or adain");
       o.method = v == "gnn" ? graphstyle::Method::gnn : graphstyle::Method::adain;
     } else if (f == "aggregator") {
-      if (v != "gat" && v != "mean") throw bad("gat or mean");
-      o.aggregator = v == "gat" ? graphstyle::Aggregator::gat : graphstyle::Aggregator::mean;
+      o.aggregator = graphstyle::parse_aggregator(v, f);
     } else if (f == "metric") {
       if (v != "ncc" && v != "euclidean") throw bad("ncc or euclidean");
       o.metric = v == "ncc" ? graphstyle::Metric::ncc : graphstyle::Metric::euclidean;

@@ -47,8 +47,11 @@ namespace detail {
 void check_all(const Model::Impl& m, const StylizeOptions& o, int cw, int ch, int sw, int sh) {
   check_threads(o);
   check_fields(o);
-  if (o.method == Method::gnn)
-    gs::models::check_graph_options(detail::graph_options(o), feature_shape(m, cw, ch), feature_shape(m, sw, sh));
+  if (o.method == Method::gnn) {
+    const gs::models::GraphOptions g = detail::graph_options(o);
+    gs::models::check_graph_options(g, feature_shape(m, cw, ch), feature_shape(m, sw, sh));
+    gs::models::check_aggregator(m.stylizer.params(), m.stylizer.config().channels(), g.aggregator, m.source);
+  }
 }
 }  // namespace detail
 
@@ -60,13 +63,28 @@ gs::models::GraphOptions graph_options(const StylizeOptions& o) {
   g.kc = o.kc;
   g.stroke = o.stroke;
   g.deformable = o.deformable;
-  g.aggregator = o.aggregator == Aggregator::gat ? gs::graph::Aggregator::gat : gs::graph::Aggregator::mean;
+  g.aggregator = static_cast<gs::graph::Aggregator>(o.aggregator);
   g.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
   g.alpha = o.alpha;
   g.mix = o.mix;
   return g;
 }
 }  // namespace detail
+
+// The public enum and the graph layer's list the aggregators in the same order.
+static_assert(static_cast<int>(Aggregator::gat) == static_cast<int>(gs::graph::Aggregator::gat) &&
+              static_cast<int>(Aggregator::mean) == static_cast<int>(gs::graph::Aggregator::mean) &&
+              static_cast<int>(Aggregator::gin) == static_cast<int>(gs::graph::Aggregator::gin) &&
+              static_cast<int>(Aggregator::edgeconv) == static_cast<int>(gs::graph::Aggregator::edgeconv) &&
+              static_cast<int>(Aggregator::sage) == static_cast<int>(gs::graph::Aggregator::sage));
+
+const char* to_string(Aggregator a) { return gs::graph::to_string(static_cast<gs::graph::Aggregator>(a)); }
+
+Aggregator parse_aggregator(const std::string& name, const std::string& field) {
+  for (Aggregator a : {Aggregator::gat, Aggregator::mean, Aggregator::gin, Aggregator::edgeconv, Aggregator::sage})
+    if (name == to_string(a)) return a;
+  throw OptionError(field, field + " '" + name + "': expected gat, mean, gin, edgeconv or sage");
+}
 
 Context::Context() : impl_(std::make_unique<Impl>()) {}
 Context::~Context() = default;
@@ -81,7 +99,7 @@ Model Model::load(const std::string& path) {
   return detail::translate([&] {
     std::lock_guard<std::mutex> lock(g_hdf5_mutex);
     gs::data::ModelFile f = gs::data::load_model_file(path);
-    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params), f.recommended}));
+    return Model(std::make_shared<const Impl>(Impl{gs::models::Stylizer(f.config, f.params), f.recommended, path}));
   });
 }
 
@@ -116,6 +134,12 @@ StylizeOptions Model::default_options() const {
   if (r.kc) o.kc = static_cast<int>(*r.kc);
   if (r.stroke) o.stroke = static_cast<float>(*r.stroke);
   if (r.mix) o.mix = static_cast<float>(*r.mix);
+  switch (impl_->stylizer.config().family) {  // a model trained with an aggregator family uses it
+    case gs::models::InterFamily::gin: o.aggregator = Aggregator::gin; break;
+    case gs::models::InterFamily::edgeconv: o.aggregator = Aggregator::edgeconv; break;
+    case gs::models::InterFamily::sage: o.aggregator = Aggregator::sage; break;
+    default: break;
+  }
   return o;
 }
 

@@ -50,7 +50,7 @@ ModelFileSummary build_model_file(const ReleasedWeights& w, const std::string& o
                                              : gs::models::EncoderLayout::vgg_normalised;
     const gs::data::StateDict decoder = gs::data::load_decoder_weights(w.decoder);
     const gs::data::NamedTensors graph = w.graph.empty() ? gs::models::init_graph_params(config, w.seed)
-                                                         : gs::models::load_graph_params(w.graph, config);
+                                                         : gs::models::load_graph_params(w.graph, config, &config.family);
     const gs::data::NamedTensors params =
         gs::models::assemble_params(config, encoder, graph, decoder, w.vgg + " + " + w.decoder);
     gs::data::save_model_file(out, config, params);

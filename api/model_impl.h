@@ -20,6 +20,7 @@ namespace graphstyle {
 struct Model::Impl {
   gs::models::Stylizer stylizer;
   gs::data::RecommendedSettings recommended;
+  std::string source = "the model";  // its file, for errors ("the model" when loaded from memory)
 };
 
 struct Context::Impl {

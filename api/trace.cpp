@@ -54,7 +54,7 @@ GraphData Trace::graph() const {
     out.kc = o.kc;
     out.stroke = o.stroke;
     out.deformable = o.deformable;
-    out.aggregator = o.aggregator == gs::graph::Aggregator::gat ? "gat" : "mean";
+    out.aggregator = gs::graph::to_string(o.aggregator);
     out.metric = o.metric == gs::graph::Metric::ncc ? "ncc" : "euclidean";
     out.content_width = static_cast<int>(g.content_w);
     out.content_height = static_cast<int>(g.content_h);

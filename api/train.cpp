@@ -6,6 +6,7 @@
 #include "api/convert.h"
 #include "api/model_impl.h"
 #include "data/image_folder.h"
+#include "graph/aggregators.h"
 #include "train/checkpoint.h"
 #include "train/initial_model.h"
 #include "train/trainer.h"
@@ -74,7 +75,7 @@ gs::train::TrainerOptions trainer_options(const TrainOptions& o, int patch) {
   t.step.graph.k = o.k;
   t.step.graph.kc = o.kc;
   t.step.graph.deformable = o.deformable;
-  t.step.graph.aggregator = o.aggregator == Aggregator::gat ? gs::graph::Aggregator::gat : gs::graph::Aggregator::mean;
+  t.step.graph.aggregator = static_cast<gs::graph::Aggregator>(o.aggregator);  // same order (api/model.cpp)
   t.step.graph.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
   t.step.graph.p = patch;
   t.seed = o.seed;
@@ -102,6 +103,7 @@ Trainer Trainer::create(const TrainSources& s, const TrainOptions& o) {
     }
     if (!s.upsample.empty()) src.upsample = gs::models::parse_upsample_mode(s.upsample);
     src.seed = o.seed;
+    src.family = gs::graph::inter_family(static_cast<gs::graph::Aggregator>(o.aggregator));
     auto impl = std::make_unique<Impl>();
     impl->options = trainer_options(o, 0);  // the folders and options first: they are cheaper to get wrong
     gs::train::InitialModel initial = gs::train::initial_model(src);

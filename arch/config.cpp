@@ -24,6 +24,21 @@ UpsampleMode parse_upsample_mode(const std::string& text) {
   throw std::invalid_argument("upsampling mode '" + text + "': expected nearest or bilinear");
 }
 
+std::string to_string(InterFamily family) {
+  switch (family) {
+    case InterFamily::gin: return "gin";
+    case InterFamily::edgeconv: return "edgeconv";
+    case InterFamily::sage: return "sage";
+    default: return "none";
+  }
+}
+
+InterFamily parse_inter_family(const std::string& text) {
+  for (InterFamily f : {InterFamily::none, InterFamily::gin, InterFamily::edgeconv, InterFamily::sage})
+    if (text == to_string(f)) return f;
+  throw std::invalid_argument("inter family '" + text + "': expected none, gin, edgeconv or sage");
+}
+
 std::vector<std::string> encoder_conv_names(EncoderLayout layout) {
   std::vector<std::string> names;
   for (const arch::ConvLayer& l : arch::encoder_layers())
@@ -68,7 +83,23 @@ ParameterShapes graph_shapes(const ModelConfig& c) {
   out.push_back({"intra.Wk", {c.d, C}});
   out.push_back({"intra.aq", {c.d}});
   out.push_back({"intra.ak", {c.d}});
+  for (auto& f : family_shapes(C, c.family)) out.push_back(f);
   return out;
+}
+
+// 1x1 convs are stored as [C,C] matrices (output, input), like inter.Wc.
+ParameterShapes family_shapes(int64_t C, InterFamily family) {
+  switch (family) {
+    case InterFamily::gin:
+      return {{"inter.gin.eps", {1}}, {"inter.gin.W1", {C, C}}, {"inter.gin.b1", {C}}, {"inter.gin.W2", {C, C}},
+              {"inter.gin.b2", {C}}};
+    case InterFamily::edgeconv:
+      return {{"inter.edgeconv.W_self", {C, C}}, {"inter.edgeconv.W_edge", {C, C}}, {"inter.edgeconv.bias", {C}}};
+    case InterFamily::sage:
+      return {{"inter.sage.W_self", {C, C}}, {"inter.sage.W_neigh", {C, C}}, {"inter.sage.bias", {C}}};
+    default:
+      return {};
+  }
 }
 
 ParameterShapes decoder_shapes(const ModelConfig& c) {

@@ -14,6 +14,12 @@ namespace gs::models {
 
 enum class EncoderLayout { vgg_normalised, torchvision };
 enum class UpsampleMode { nearest, bilinear };
+// The inter-domain parameter family beyond MODEL.md a model was trained with (README "Aggregators
+// beyond MODEL.md"): none, or inter.gin.*, inter.edgeconv.* or inter.sage.*. It is part of the
+// configuration rather than inferred from the parameter names so that the expected names and shapes
+// follow from the config alone, as for every other parameter: a file's params are checked against
+// parameter_shapes(config), and a missing or extra family tensor is named in the error.
+enum class InterFamily { none, gin, edgeconv, sage };
 
 struct ModelConfig {
   EncoderLayout encoder = EncoderLayout::vgg_normalised;
@@ -23,6 +29,7 @@ struct ModelConfig {
   int64_t scale_hidden = 128;                   // scale predictor's hidden channels
   float s_min = 0.5f, s_max = 2.0f;             // scale range (MODEL.md 2.4)
   std::array<int64_t, 4> widths = arch::kReleasedWidths;  // encoder block widths; C = widths[3]
+  InterFamily family = InterFamily::none;       // the model file's root attribute inter_family (absent: none)
 
   int64_t channels() const { return widths[3]; }
 };
@@ -31,6 +38,8 @@ std::string to_string(EncoderLayout layout);
 std::string to_string(UpsampleMode mode);
 EncoderLayout parse_encoder_layout(const std::string& text);  // errors name the accepted values
 UpsampleMode parse_upsample_mode(const std::string& text);
+std::string to_string(InterFamily family);           // "none", "gin", "edgeconv", "sage"
+InterFamily parse_inter_family(const std::string& text);
 
 // The encoder convolutions in order, e.g. {"conv1_1", "conv1_2", ...}; conv0 only for vgg_normalised.
 std::vector<std::string> encoder_conv_names(EncoderLayout layout);
@@ -40,7 +49,8 @@ using ParameterShapes = std::vector<std::pair<std::string, Shape>>;
 // Every parameter of the model, canonical name and shape, in a fixed order.
 ParameterShapes parameter_shapes(const ModelConfig& config);
 ParameterShapes encoder_shapes(const ModelConfig& config);
-ParameterShapes graph_shapes(const ModelConfig& config);   // scale.*, inter.*, intra.*
+ParameterShapes graph_shapes(const ModelConfig& config);   // scale.*, inter.*, intra.*, then the family's
+ParameterShapes family_shapes(int64_t channels, InterFamily family);  // inter.<family>.*; none: empty
 ParameterShapes decoder_shapes(const ModelConfig& config);
 
 }  // namespace gs::models

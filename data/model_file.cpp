@@ -26,6 +26,8 @@ void write_config(H5File& f, const models::ModelConfig& c, const char* format) {
   f.set_attr("/", "s_max", double{c.s_max});
   std::vector<int64_t> widths(c.widths.begin(), c.widths.end());
   f.write_i64("config/widths", {4}, widths);
+  // Only a model with a family has the attribute: files without one read as before.
+  if (c.family != models::InterFamily::none) f.set_attr("/", "inter_family", models::to_string(c.family));
 }
 
 // Configuration read from an untrusted file: every number is range-checked here, naming the
@@ -63,6 +65,7 @@ models::ModelConfig read_config(const H5File& f, const char* format, const std::
   try {
     c.encoder = models::parse_encoder_layout(f.attr_string("/", "encoder_layout"));
     c.upsample = models::parse_upsample_mode(f.attr_string("/", "upsample"));
+    if (f.has_attr("/", "inter_family")) c.family = models::parse_inter_family(f.attr_string("/", "inter_family"));
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

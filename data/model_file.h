@@ -1,6 +1,7 @@
 // The project's model file (HDF5): one float32 dataset per canonical parameter name under
 // `params/`, and the configuration as root attributes (format, format_version, encoder_layout,
-// upsample, patch, d, scale_hidden, s_min, s_max, widths). Loading checks every name, shape and dtype
+// upsample, patch, d, scale_hidden, s_min, s_max, widths, and inter_family for a model with an
+// aggregator family beyond MODEL.md). Loading checks every name, shape and dtype
 // against the configuration and names what is missing, extra or wrong. Writes are atomic.
 #pragma once
 #include <optional>

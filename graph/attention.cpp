@@ -41,10 +41,20 @@ ag::Variable uniform_attention(int64_t n, int64_t nodes, int64_t k) {
 }
 }  // namespace
 
+const char* to_string(Aggregator a) {
+  switch (a) {
+    case Aggregator::mean: return "mean";
+    case Aggregator::gin: return "gin";
+    case Aggregator::edgeconv: return "edgeconv";
+    case Aggregator::sage: return "sage";
+    default: return "gat";
+  }
+}
+
 Aggregator parse_aggregator(const std::string& name) {
-  if (name == "gat") return Aggregator::gat;
-  if (name == "mean") return Aggregator::mean;
-  throw std::invalid_argument("aggregator must be gat or mean, got '" + name + "'");
+  for (Aggregator a : {Aggregator::gat, Aggregator::mean, Aggregator::gin, Aggregator::edgeconv, Aggregator::sage})
+    if (name == to_string(a)) return a;
+  throw std::invalid_argument("aggregator must be gat, mean, gin, edgeconv or sage, got '" + name + "'");
 }
 
 // f: [N,C,H,W], W: [d,C], a: [d] -> [N,1,H,W]

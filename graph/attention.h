@@ -12,9 +12,12 @@
 
 namespace gs::graph {
 
-// aggregator = mean: attention 1/k on every edge (the GCN ablation, MODEL.md 2.10).
-enum class Aggregator { gat, mean };
-Aggregator parse_aggregator(const std::string& name);  // "gat" or "mean"
+// aggregator = mean: attention 1/k on every edge (the GCN ablation, MODEL.md 2.10). gin, edgeconv and
+// sage replace the style -> content stage only (graph/aggregators.h); their content -> content stage is
+// GAT, and they reach the functions below as gat.
+enum class Aggregator { gat, mean, gin, edgeconv, sage };
+Aggregator parse_aggregator(const std::string& name);  // "gat", "mean", "gin", "edgeconv", "sage"
+const char* to_string(Aggregator aggregator);
 
 constexpr float kLeakySlope = 0.2f;  // LeakyReLU slope; its derivative at 0 is the slope too
 

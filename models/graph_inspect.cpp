@@ -74,7 +74,7 @@ void dump_graph(const std::string& path, const GraphTrace& trace, const GraphGeo
     f.set_attr("/", "kc", int64_t{o.kc});
     f.set_attr("/", "stroke", double{o.stroke});
     f.set_attr("/", "deformable", int64_t{o.deformable});
-    f.set_attr("/", "aggregator", std::string(o.aggregator == graph::Aggregator::gat ? "gat" : "mean"));
+    f.set_attr("/", "aggregator", std::string(graph::to_string(o.aggregator)));
     f.set_attr("/", "metric", std::string(o.metric == graph::Metric::ncc ? "ncc" : "euclidean"));
     f.write_i64("nodes/content_yx", {inter.nodes, 2}, d.content_yx);
     f.write_i64("nodes/style_yx", {static_cast<int64_t>(d.style_yx.size() / 2), 2}, d.style_yx);

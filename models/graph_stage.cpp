@@ -7,6 +7,7 @@
 
 #include "autograd/ops.h"
 #include "autograd/profiler.h"
+#include "graph/aggregators.h"
 #include "graph/message_passing.h"
 #include "graph/scale_predictor.h"
 #include "nn/statistics.h"
@@ -35,6 +36,14 @@ void check_graph_options(const GraphOptions& o, const Shape& fc, const Shape& fs
     throw OptionError("alpha", "alpha " + std::to_string(o.alpha) + " must be in [0, 1]");
 }
 
+void check_aggregator(const nn::Module& params, int64_t channels, graph::Aggregator aggregator, const std::string& model) {
+  const std::string missing = graph::missing_inter_params(params, channels, aggregator);
+  if (!missing.empty())
+    throw graphstyle::OptionError("aggregator", std::string("aggregator ") + graph::to_string(aggregator) + ": " + model +
+                                                    " has no " + missing + " (it was not trained with " +
+                                                    graph::to_string(aggregator) + "; gat and mean work with every model)");
+}
+
 ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, const ag::Variable& fc_in,
                          const ag::Variable& fs_in, const GraphOptions& opt, GraphTrace* trace,
                          const graph::EdgeList* given_inter, const graph::EdgeList* given_intra,
@@ -46,6 +55,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
     throw std::invalid_argument("graph stage: content " + shape_str(fc_in.shape()) + " and style " +
                                 shape_str(fs_in.shape()) + " features need the same batch size and channels");
   check_graph_options(opt, fc_in.shape(), fs_in.shape());
+  check_aggregator(params, fc_in.size(1), opt.aggregator, "the model");
   // The encoder features are inputs here, never trained through (MODEL.md 2.5).
   const ag::Variable fc = fc_in.detach(), fs = fs_in.detach();
   const int64_t N = fc.size(0);
@@ -81,8 +91,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
     s = ag::Variable(Tensor::ones({N, nc}));
   }
   tick("scales");
-  const graph::GatOutput f1 = graph::gat_inter(fc, fs, inter_list, s, params.get("inter.Wc"), params.get("inter.Ws"),
-                                               params.get("inter.ac"), params.get("inter.as"), opt.p, opt.aggregator);
+  const graph::GatOutput f1 = graph::inter_stage(params, fc, fs, inter_list, s, opt.p, opt.aggregator);
   tick("gat_inter+fold");
   graph::GatOutput f2{f1.features, ag::Variable()};
   if (opt.kc > 0)

@@ -1,8 +1,10 @@
 // The graph stage of MODEL.md 2: relu4_1 of content and style -> the decoder's input t.
 //   edges:   NCC (or euclidean) k-NN style -> content, and NCC kc-NN content -> content + self-loop
 //   scales:  the scale predictor (or 1 with deformable off), times stroke
-//   F1:      GAT style -> content messages from deformed style patches, folded with averaging
-//   F2:      GAT content -> content messages, folded (F1 when kc = 0)
+//   F1:      GAT style -> content messages from deformed style patches, folded with averaging (or
+//            mean, gin, edgeconv, sage: graph/aggregators.h)
+//   F2:      GAT content -> content messages, folded (F1 when kc = 0); mean only with aggregator
+//            mean (MODEL.md 2.10), GAT for gin, edgeconv and sage
 //   t:       AdaIN(F2, Fs), mixed with Fc (or AdaIN(Fc, Fs)) by alpha
 #pragma once
 #include <functional>
@@ -40,6 +42,10 @@ struct GraphTrace {
 
 // Checks every option against the maps; throws graphstyle::OptionError naming the field (p is "patch").
 void check_graph_options(const GraphOptions& opt, const Shape& fc, const Shape& fs);
+
+// Throws graphstyle::OptionError("aggregator") naming `model` (its file, or "the model") and the
+// parameters it lacks when the aggregator needs a family (gin, edgeconv, sage) that `params` does not have.
+void check_aggregator(const nn::Module& params, int64_t channels, graph::Aggregator aggregator, const std::string& model);
 
 // Called after each part of the stage with its name (inter_edges, intra_edges, scales, gat_inter+fold,
 // gat_intra+fold, adain): the bench times the real stage through it.

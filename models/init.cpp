@@ -31,6 +31,26 @@ data::NamedTensors init_graph_params(const ModelConfig& c, uint64_t seed) {
   out.push_back({"intra.Wk", Tensor::randn({c.d, C}, rng, std_w)});
   out.push_back({"intra.aq", Tensor::zeros({c.d})});
   out.push_back({"intra.ak", Tensor::zeros({c.d})});
+  for (auto& f : init_family_params(C, c.family)) out.push_back(std::move(f));
+  return out;
+}
+
+data::NamedTensors init_family_params(int64_t C, InterFamily family) {
+  auto identity = [C](float v) {
+    Tensor t = Tensor::zeros({C, C});
+    for (int64_t i = 0; i < C; ++i) t.data()[i * C + i] = v;
+    return t;
+  };
+  data::NamedTensors out;
+  for (const auto& [name, shape] : family_shapes(C, family)) {
+    Tensor t = Tensor::zeros(shape);
+    if (name == "inter.sage.W_neigh" || name == "inter.gin.W2" || name == "inter.edgeconv.W_self" ||
+        name == "inter.edgeconv.W_edge")
+      t = identity(1.f);
+    else if (name == "inter.gin.W1")
+      t = identity(1.f / 6.f);
+    out.push_back({name, t});
+  }
   return out;
 }
 

@@ -6,6 +6,9 @@
 #include <string>
 
 #include "autograd/ops.h"
+#include "graphstyle/error.hpp"
+
+#include "graph/aggregators.h"
 #include "graph/deform_sample.h"
 #include "graph/message_passing.h"
 #include "graph/ncc_topk.h"
@@ -148,12 +151,26 @@ Tensor style_set_stage(const nn::Module& params, const ModelConfig& config, cons
         key[s] = ag::mean(ag::reshape(samples, {1, Nc, k, int64_t{p} * p}), {3}).value().contiguous();
       }
     }
+    const bool family = opt.aggregator != graph::Aggregator::gat && opt.aggregator != graph::Aggregator::mean;
+    ag::Variable f1;
+    if (family) {  // gin, edgeconv, sage: one style for every node, as graph_stage
+      check_aggregator(params, fc.size(1), opt.aggregator, "the model");
+      size_t styles = 0, only = 0;
+      for (size_t s = 0; s < S; ++s)
+        if (used[s]) ++styles, only = s;
+      if (styles != 1 || none)
+        throw graphstyle::OptionError(
+            "aggregator", std::string("aggregator ") + graph::to_string(opt.aggregator) +
+                              " stylizes with one style for the whole image; blends, several regions' styles and "
+                              "regions that keep the content need aggregator gat or mean");
+      f1 = graph::inter_stage(params, fcv, constant(in.fs[only]), edges[only], scales, p, opt.aggregator).features;
+    }
     std::vector<Tensor> alpha(S);
-    for (size_t s = 0; s < S; ++s)
+    for (size_t s = 0; s < S && !family; ++s)
       if (used[s]) alpha[s] = Tensor::zeros({1, Nc, k});
     Tensor self_alpha = Tensor::zeros({1, Nc, 1});
 #pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < Nc; ++i) {
+    for (int64_t i = 0; i < (family ? 0 : Nc); ++i) {
       const std::vector<float>& rw = w[node_region[i]];
       if (!has_style(rw)) {
         self_alpha.data()[i] = 1.f;
@@ -180,9 +197,8 @@ Tensor style_set_stage(const nn::Module& params, const ModelConfig& config, cons
           for (int64_t m = 0; m < k; ++m) alpha[s].data()[i * k + m] = static_cast<float>(alpha[s].data()[i * k + m] / total);
     }
     // F1: the fold is linear in the attention, so the styles' folds add up (same coverage counts).
-    ag::Variable f1;
     auto add = [&](const ag::Variable& part) { f1 = f1.defined() ? ag::add(f1, part) : part; };
-    for (size_t s = 0; s < S; ++s)
+    for (size_t s = 0; s < S && !family; ++s)
       if (used[s]) add(graph::aggregate_fold(constant(in.fs[s]), edges[s], scales, constant(alpha[s]), p, H, W));
     if (none) {  // a region without a style: each node's one message is its own content patch
       graph::EdgeList self{1, Nc, 1, std::vector<int32_t>(Nc)};

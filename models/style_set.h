@@ -12,6 +12,9 @@
 //            are taken per region. A region without a style keeps the content: its nodes' only
 //            message is their own content patch.
 // Patches overlapping a region border fold into both sides, which blends the styles there.
+// Aggregators gin, edgeconv and sage (graph/aggregators.h) have no attention to put a prior on: they
+// take one style for every node (one style, or one used style and no region that keeps the content);
+// anything else is an OptionError("aggregator").
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -108,8 +108,7 @@ StylizeRequest parse_stylize_form(const std::vector<Part>& parts, const graphsty
   if (const std::string* s = text("stroke")) o.stroke = static_cast<float>(number("stroke", *s, 1e-3, 100.0));
   if (const std::string* s = text("deformable")) o.deformable = choice("deformable", *s, {"on", "off"}) == "on";
   if (const std::string* s = text("aggregator"))
-    o.aggregator = choice("aggregator", *s, {"gat", "mean"}) == "gat" ? graphstyle::Aggregator::gat
-                                                                      : graphstyle::Aggregator::mean;
+    o.aggregator = graphstyle::parse_aggregator(choice("aggregator", *s, {"gat", "mean", "gin", "edgeconv", "sage"}));
   if (const std::string* s = text("metric"))
     o.metric = choice("metric", *s, {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
                                                                    : graphstyle::Metric::euclidean;

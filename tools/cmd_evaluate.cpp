@@ -128,7 +128,7 @@ std::string gnn_text(const graphstyle::StylizeOptions& g) {
   char text[256];
   std::snprintf(text, sizeof text, "p %d, k %d, kc %d, stroke %g, alpha %g, mix %g, deformable %s, aggregator %s, metric %s",
                 g.patch, g.k, g.kc, double(g.stroke), double(g.alpha), double(g.mix), g.deformable ? "on" : "off",
-                g.aggregator == graphstyle::Aggregator::gat ? "gat" : "mean",
+                graphstyle::to_string(g.aggregator),
                 g.metric == graphstyle::Metric::ncc ? "ncc" : "euclidean");
   return text;
 }

@@ -40,7 +40,9 @@ const char* kUsage =
     "  --patch P            patch size at relu4_1, odd (5, or the --model file's)\n"
     "  --upsample nearest|bilinear  the decoder's upsampling (nearest, or the --model file's)\n"
     "  --k K  --kc K        style and content neighbours per patch (5, 5)\n"
-    "  --deformable on|off  --aggregator gat|mean  --metric ncc|euclidean  (on, gat, ncc)\n"
+    "  --deformable on|off  --metric ncc|euclidean  (on, ncc)\n"
+    "  --aggregator A       gat, mean, or gin, edgeconv, sage (README: Aggregators beyond MODEL.md), whose\n"
+    "                       parameters start at their initialisation when the graph has none (gat)\n"
     "Optimisation:\n"
     "  --steps N            steps in all (160000); a resumed run continues up to N\n"
     "  --lr X               Adam's learning rate (1e-4), decayed as lr / (1 + lr-decay * step)\n"
@@ -191,8 +193,8 @@ graphstyle::TrainOptions read_run_options(RunOptions& run) {
   o.k = static_cast<int>(run.integer("--k", 5, 1, 64));
   o.kc = static_cast<int>(run.integer("--kc", 5, 0, 64));
   o.deformable = run.choice("--deformable", "on", {"on", "off"}) == "on";
-  o.aggregator = run.choice("--aggregator", "gat", {"gat", "mean"}) == "gat" ? graphstyle::Aggregator::gat
-                                                                            : graphstyle::Aggregator::mean;
+  o.aggregator = graphstyle::parse_aggregator(
+      run.choice("--aggregator", "gat", {"gat", "mean", "gin", "edgeconv", "sage"}), "--aggregator");
   o.metric = run.choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
                                                                          : graphstyle::Metric::euclidean;
   o.seed = static_cast<uint64_t>(run.integer("--seed", 0, 0, INT64_MAX));

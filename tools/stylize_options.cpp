@@ -24,7 +24,7 @@ graphstyle::StylizeOptions StylizeOptions::for_model(const graphstyle::Model& mo
   if (kc) o.kc = static_cast<int>(*kc);
   if (mix) o.mix = static_cast<float>(*mix);
   o.deformable = deformable;
-  o.aggregator = aggregator;
+  if (aggregator) o.aggregator = *aggregator;
   o.metric = metric;
   return o;
 }
@@ -47,6 +47,8 @@ std::string StylizeOptions::from_model(const graphstyle::Model& model) const {
   add("k", k.has_value(), d.k);
   add("kc", kc.has_value(), d.kc);
   add("stroke", stroke.has_value(), d.stroke);
+  if (!aggregator && d.aggregator != graphstyle::Aggregator::gat)  // the model's own family
+    out += (out.empty() ? "" : ", ") + std::string("--aggregator ") + graphstyle::to_string(d.aggregator);
   return out;
 }
 
@@ -80,8 +82,9 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
   if (o.patch && o.patch % 2 == 0) throw std::invalid_argument("--patch " + std::to_string(o.patch) + ": must be odd");
   if (args.value("--stroke")) o.stroke = args.get_double("--stroke", 1.0, 1e-3, 100.0);
   o.deformable = args.get_on_off("--deformable", true);
-  o.aggregator = args.get_choice("--aggregator", "gat", {"gat", "mean"}) == "gat" ? graphstyle::Aggregator::gat
-                                                                                 : graphstyle::Aggregator::mean;
+  if (args.value("--aggregator"))
+    o.aggregator = graphstyle::parse_aggregator(
+        args.get_choice("--aggregator", "gat", {"gat", "mean", "gin", "edgeconv", "sage"}), "--aggregator");
   o.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
                                                                               : graphstyle::Metric::euclidean;
   o.limits.max_pixels = args.get_int("--max-pixels", o.limits.max_pixels, 1, INT64_MAX);
@@ -103,7 +106,8 @@ std::string stylize_options_usage(const std::string& default_size) {
          "  --patch P           patch size at relu4_1, odd (the model's, 5)\n"
          "  --stroke X          multiplies every deformable scale (1)\n"
          "  --deformable on|off deformable patch sampling (on)\n"
-         "  --aggregator gat|mean  attention, or the mean of the neighbours (gat)\n"
+         "  --aggregator A      style -> content aggregation: gat (attention), mean, or gin, edgeconv,\n"
+         "                      sage for a model trained with them (the model's: gat, or its family)\n"
          "  --metric ncc|euclidean  k-NN similarity for the style neighbours (ncc)\n"
          "  --max-pixels N      refuse larger input images (64000000); --max-side N likewise (16384)\n";
 }

@@ -19,7 +19,7 @@ struct StylizeOptions {
   std::optional<double> alpha, stroke, mix;
   std::optional<int64_t> k, kc;
   bool deformable = true;
-  graphstyle::Aggregator aggregator = graphstyle::Aggregator::gat;
+  std::optional<graphstyle::Aggregator> aggregator;  // when given; else the model's (its family, or gat)
   graphstyle::Metric metric = graphstyle::Metric::ncc;
   graphstyle::ImageLimits limits;
 

@@ -65,12 +65,22 @@ InitialModel initial_model(const ModelSources& src) {
     description += ", decoder " + src.decoder;
   }
   data::NamedTensors graph;
+  config.family = models::InterFamily::none;  // the graph parameters' own, below
   if (src.graph.empty()) {
     graph = models::init_graph_params(config, src.seed);
     description += ", graph MODEL.md init (seed " + std::to_string(src.seed) + ")";
   } else {
-    graph = from_option("init_graph", src.graph, [&] { return models::load_graph_params(src.graph, config); });
+    graph = from_option("init_graph", src.graph, [&] { return models::load_graph_params(src.graph, config, &config.family); });
     description += ", graph " + src.graph;
+  }
+  if (src.family != models::InterFamily::none && src.family != config.family) {
+    if (config.family != models::InterFamily::none)
+      throw graphstyle::OptionError("aggregator", "aggregator " + models::to_string(src.family) + ": init_graph " +
+                                                      src.graph + " has the parameters of aggregator " +
+                                                      models::to_string(config.family) + " (a model holds one family)");
+    config.family = src.family;
+    for (auto& p : models::init_family_params(config.channels(), config.family)) graph.push_back(std::move(p));
+    description += ", inter." + models::to_string(config.family) + ".* initialised";
   }
   const data::NamedTensors params = models::assemble_params(config, encoder, graph, decoder, description);
   return {models::Stylizer(config, params), description};

@@ -19,6 +19,9 @@ struct ModelSources {
   std::optional<int> patch;  // override the configuration's (default 5, or the --model file's)
   std::optional<models::UpsampleMode> upsample;
   uint64_t seed = 0;
+  // The aggregator family the run trains (none for gat and mean). A graph without one gets it at its
+  // initialisation (models/init.h); a graph with another family is an OptionError("aggregator").
+  models::InterFamily family = models::InterFamily::none;
 };
 
 struct InitialModel {

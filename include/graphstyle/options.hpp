@@ -3,6 +3,7 @@
 // recommended settings (alpha, k, kc, stroke, mix) replace the defaults below.
 #pragma once
 #include <functional>
+#include <string>
 
 #include "graphstyle/export.h"
 
@@ -12,7 +13,13 @@ namespace graphstyle {
 class Profile;  // graphstyle/profile.hpp
 
 enum class Method { gnn, adain };
-enum class Aggregator { gat, mean };  // attention over the neighbours, or their plain mean
+// The style -> content aggregation: attention over the neighbours (gat), their plain mean (mean;
+// also the content -> content stage), or beyond MODEL.md (README "Aggregators beyond MODEL.md"; the
+// content -> content stage stays GAT): gin, edgeconv, sage, which need a model trained with them.
+enum class Aggregator { gat, mean, gin, edgeconv, sage };
+const char* to_string(Aggregator aggregator);  // "gat", "mean", "gin", "edgeconv", "sage"
+// The inverse; OptionError(field) naming the accepted names otherwise.
+Aggregator parse_aggregator(const std::string& name, const std::string& field = "aggregator");
 enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
 
 struct StylizeOptions {
@@ -26,7 +33,7 @@ struct StylizeOptions {
   int patch = 5;              // patch size at relu4_1, odd
   float stroke = 1.f;         // multiplies every deformable scale, > 0
   bool deformable = true;     // deformable patch sampling (false: every scale is 1)
-  Aggregator aggregator = Aggregator::gat;
+  Aggregator aggregator = Aggregator::gat;  // default_options(): the model's family if it has one
   Metric metric = Metric::ncc;
 
   // Threads for this call's parallel loops and oneDNN kernels; 0 = the calling thread's OpenMP

@@ -25,14 +25,15 @@ struct GraphEdges {
   int k = 0;
   std::vector<int> sources;     // the source node of each in-edge (a style node for inter, a content node for intra)
   std::vector<float> scores;    // NCC (larger = more similar) or squared distance (smaller = more similar)
-  std::vector<float> attention; // the aggregator's weight of each edge (sums to 1 over a node's k)
+  std::vector<float> attention; // the aggregator's weight of each edge (sums to 1 over a node's k);
+                                // 1/k for gin, edgeconv and sage, which weigh no edge above another
 };
 
 struct GraphData {
   int p = 0, k = 0, kc = 0;
   float stroke = 1.f;
   bool deformable = true;
-  std::string aggregator, metric;  // "gat" | "mean", "ncc" | "euclidean"
+  std::string aggregator, metric;  // "gat" | "mean" | "gin" | "edgeconv" | "sage", "ncc" | "euclidean"
   int content_width = 0, content_height = 0;  // image pixels
   int grid_width = 0, grid_height = 0;        // the content's relu4_1 map
   int style_grid_width = 0, style_grid_height = 0;

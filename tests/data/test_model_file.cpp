@@ -49,6 +49,27 @@ TEST_CASE("model file: round trip of configuration and every parameter") {
   fs::remove(path);
 }
 
+TEST_CASE("model file: an aggregator family round-trips; a family tensor missing or extra is named") {
+  auto c = tiny_config();
+  c.family = gs::models::InterFamily::edgeconv;
+  const auto params = random_params(c);
+  CHECK(params.back().first == "decoder.dec1_1.bias");
+  const std::string path = (fs::temp_directory_path() / "gs_test_model_family.h5").string();
+  data::save_model_file(path, c, params);
+  const data::ModelFile m = data::load_model_file(path);
+  CHECK(m.config.family == gs::models::InterFamily::edgeconv);
+  REQUIRE(m.params.size() == params.size());
+  // Without the family, the same tensors have three too many, and the message names them.
+  auto none = tiny_config();
+  CHECK_THROWS_WITH_AS(data::check_parameters(params, gs::models::parameter_shapes(none), "f.h5"),
+                       doctest::Contains("unexpected inter.edgeconv.W_self, inter.edgeconv.W_edge, inter.edgeconv.bias"),
+                       std::runtime_error);
+  c.family = gs::models::InterFamily::gin;
+  CHECK_THROWS_WITH_AS(data::check_parameters(params, gs::models::parameter_shapes(c), "f.h5"),
+                       doctest::Contains("missing inter.gin.eps"), std::runtime_error);
+  fs::remove(path);
+}
+
 TEST_CASE("model file: canonical names of the real model") {
   const auto shapes = gs::models::parameter_shapes(gs::models::ModelConfig{});
   CHECK(shapes.front().first == "encoder.conv0.weight");
