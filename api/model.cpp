@@ -62,6 +62,7 @@ gs::models::GraphOptions graph_options(const StylizeOptions& o) {
   g.deformable = o.deformable;
   g.aggregator = o.aggregator == Aggregator::gat ? gs::graph::Aggregator::gat : gs::graph::Aggregator::mean;
   g.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
+  g.knn = o.knn == Knn::exact ? gs::graph::KnnSearch::exact : gs::graph::KnnSearch::approximate;
   g.alpha = o.alpha;
   g.mix = o.mix;
   return g;

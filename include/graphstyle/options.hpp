@@ -14,6 +14,10 @@ class Profile;  // graphstyle/profile.hpp
 enum class Method { gnn, adain };
 enum class Aggregator { gat, mean };  // attention over the neighbours, or their plain mean
 enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
+// How the neighbours are found: exact (MODEL.md), or approximate for large images (candidates from a
+// coarse level and from the neighbours' matches, each scored exactly; the same as exact up to about
+// 1024 x 1024 pixels, where no coarse level is needed).
+enum class Knn { exact, approximate };
 
 struct StylizeOptions {
   Method method = Method::gnn;
@@ -28,6 +32,7 @@ struct StylizeOptions {
   bool deformable = true;     // deformable patch sampling (false: every scale is 1)
   Aggregator aggregator = Aggregator::gat;
   Metric metric = Metric::ncc;
+  Knn knn = Knn::exact;
 
   // Threads for this call's parallel loops and oneDNN kernels; 0 = the calling thread's OpenMP
   // default (OMP_NUM_THREADS or the cores). Set for the call only, on the calling thread.
