@@ -101,14 +101,15 @@ struct StripCache {
   static constexpr int kMaxP = 8;         // larger patches are scored without the cache
   static constexpr int64_t kSlots = 8192;  // a power of 2; a node row meets a few thousand offsets
   static constexpr int kProbes = 16;
+  static constexpr int64_t kNone = -2;  // ox of a slot without strips: never a neighbour of a node's ox >= 0
   struct Slot {
-    int64_t key = 0, stamp = -1, ox = -1;
+    int64_t key = 0, stamp = -1, ox = kNone;
     float strip[kMaxP];
   };
   std::vector<Slot> slots = std::vector<Slot>(kSlots);
   int64_t row = -1, stamp = 0;  // entries of an older stamp (an earlier row) are free
 
-  // The slot of offset `key` in the current row (ox = -1 if new), or null when the probes are full.
+  // The slot of offset `key` in the current row (ox = kNone if new), or null when the probes are full.
   Slot* find(int64_t key, int64_t oy) {
     if (row != oy) row = oy, ++stamp;
     uint64_t h = static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ull;
@@ -117,7 +118,7 @@ struct StripCache {
       if (s.stamp != stamp) {
         s.stamp = stamp;
         s.key = key;
-        s.ox = -1;
+        s.ox = kNone;
         return &s;
       }
       if (s.key == key) return &s;
