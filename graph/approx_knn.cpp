@@ -306,7 +306,7 @@ Edges approx_inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metri
   coarse.p = pc;
   const Tensor pooled_c = avg_pool(fcc, s), pooled_s = avg_pool(fsc, s);
   const int64_t coarse_ns = (pooled_s.size(1) - pc + 1) * (pooled_s.size(2) - pc + 1);
-  coarse.edges = inter_edges(pooled_c, pooled_s, pc, static_cast<int>(std::min<int64_t>(k, coarse_ns)), metric);
+  coarse.edges = inter_edges(pooled_c, pooled_s, pc, static_cast<int>(std::min<int64_t>(2 * k, coarse_ns)), metric);
   coarse.grid_h_rows = pooled_c.size(1) - pc + 1;
   coarse.grid_w_rows = pooled_c.size(2) - pc + 1;
   coarse.grid_w_cols = pooled_s.size(2) - pc + 1;
@@ -349,7 +349,7 @@ Edges approx_intra_edges(const Tensor& fc, int p, int kc, const std::vector<int3
   const Tensor pooled = avg_pool(fcc, s);
   const int64_t coarse_n = (pooled.size(1) - pc + 1) * (pooled.size(2) - pc + 1);
   // The coarse self-loop (its last column) seeds i's own neighbourhood.
-  coarse.edges = intra_edges(pooled, pc, static_cast<int>(std::min<int64_t>(kc, coarse_n - 1)));
+  coarse.edges = intra_edges(pooled, pc, static_cast<int>(std::min<int64_t>(2 * kc, coarse_n - 1)));
   coarse.grid_h_rows = pooled.size(1) - pc + 1;
   coarse.grid_w_rows = coarse.grid_w_cols = pooled.size(2) - pc + 1;
 

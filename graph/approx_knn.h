@@ -4,7 +4,7 @@
 // Candidates for content node i come from three places, and each is scored with the exact NCC (or
 // squared distance) of MODEL.md 2.2, ranked like the exact k-NN (equal scores: smaller index first):
 //   1. a coarse level: both maps average-pooled by a factor s, the exact k-NN there (patch size
-//      about p/s), each coarse match J of i's coarse node mapped back to the fine patch at the same
+//      about p/s) with 2k neighbours, each coarse match J of i's coarse node mapped back to the fine patch at the same
 //      offset inside J's cell, widened by a 3 x 3 window (intra: the coarse self-loop seeds i's own
 //      neighbourhood);
 //   2. propagation (PatchMatch): a match j of a grid neighbour of i, shifted by the same step, in
