@@ -190,8 +190,11 @@ graphstyle_status graphstyle_options_set_string(graphstyle_options* options, con
     } else if (f == "metric") {
       if (v != "ncc" && v != "euclidean") throw bad("ncc or euclidean");
       o.metric = v == "ncc" ? graphstyle::Metric::ncc : graphstyle::Metric::euclidean;
+    } else if (f == "knn") {
+      if (v != "exact" && v != "approximate") throw bad("exact or approximate");
+      o.knn = v == "exact" ? graphstyle::Knn::exact : graphstyle::Knn::approximate;
     } else {
-      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, aggregator, metric)");
+      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, aggregator, metric, knn)");
     }
   });
 }

@@ -65,6 +65,7 @@ gs::models::GraphOptions graph_options(const StylizeOptions& o) {
   g.deformable = o.deformable;
   g.aggregator = static_cast<gs::graph::Aggregator>(o.aggregator);
   g.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
+  g.knn = o.knn == Knn::exact ? gs::graph::KnnSearch::exact : gs::graph::KnnSearch::approximate;
   g.alpha = o.alpha;
   g.mix = o.mix;
   return g;

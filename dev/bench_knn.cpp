@@ -1,4 +1,5 @@
-// bench_knn: times the k-NN edges of the graph stage (inter + intra) on relu4_1-like maps.
+// bench_knn: times the k-NN edges of the graph stage (inter + intra) on relu4_1-like maps, exact and
+// approximate (graph/approx_knn.h) side by side, with the approximate edges' recall.
 // Not a CLI command of its own; `graphstyle-dev bench` can call it (args: sizes, e.g. {"32", "64"}).
 #include <omp.h>
 
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/approx_knn.h"
 #include "graph/ncc_topk.h"
 #include "tensor/tensor.h"
 
@@ -60,15 +62,21 @@ int bench_knn(const std::vector<std::string>& args) {
   if (sizes.empty()) sizes = {32, 64, 128};
   const int64_t C = 512;
   const int p = 5, k = 5, kc = 5;
-  std::printf("k-NN edges, relu-like %lldxHxW maps, p=%d k=%d kc=%d, %d threads, median of 5 after 2 warm-ups\n",
+  std::printf("k-NN edges, relu-like %lldxHxW maps, p=%d k=%d kc=%d, %d threads, median of 3 after 1 warm-up\n",
               static_cast<long long>(C), p, k, kc, omp_get_max_threads());
   for (int64_t s : sizes) {
     Rng rng(1);
     const Tensor fc = relu_like_map(C, s, s, rng), fs = relu_like_map(C, s, s, rng);
-    const double inter = median_seconds(2, 5, [&] { graph::inter_edges(fc, fs, p, k); });
-    const double intra = median_seconds(2, 5, [&] { graph::intra_edges(fc, p, kc); });
-    std::printf("  %4lldx%-4lld inter %.4f s  intra %.4f s  total %.4f s\n", static_cast<long long>(s),
-                static_cast<long long>(s), inter, intra, inter + intra);
+    graph::Edges ei, ea, ii, ia;
+    const double inter = median_seconds(1, 3, [&] { ei = graph::inter_edges(fc, fs, p, k); });
+    const double intra = median_seconds(1, 3, [&] { ii = graph::intra_edges(fc, p, kc); });
+    const double a_inter = median_seconds(1, 3, [&] { ea = graph::approx_inter_edges(fc, fs, p, k); });
+    const double a_intra = median_seconds(1, 3, [&] { ia = graph::approx_intra_edges(fc, p, kc); });
+    std::printf("  %4lldx%-4lld exact: inter %.4f s  intra %.4f s | approximate (pool %d): inter %.4f s  intra %.4f s"
+                " | recall inter %.4f  intra %.4f\n",
+                static_cast<long long>(s), static_cast<long long>(s), inter, intra,
+                graph::approx_pool_factor(s * s, s * s, p, {}), a_inter, a_intra, graph::edge_recall(ei, ea, k),
+                graph::edge_recall(ii, ia, kc));
   }
   return 0;
 }

@@ -123,8 +123,7 @@ RunningTopK run_bands(const PatchDots& dots, int64_t grid_h, int64_t band_rows, 
 
 }  // namespace
 
-// fc: [C,Hc,Wc], fs: [C,Hs,Ws] -> edges [Nc,k]
-Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metric, const Blocking& blocking) {
+void check_inter_arguments(const Tensor& fc, const Tensor& fs, int p, int k) {
   check_patch_size(p);
   check_map(fc, p, "content map fc");
   check_map(fs, p, "style map fs");
@@ -136,7 +135,24 @@ Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metri
     throw std::invalid_argument("k=" + std::to_string(k) + " must be in 1.." + std::to_string(Ns) + " (the " +
                                 hw_str(fs) + " style map has " + std::to_string(Ns) +
                                 " nodes for p=" + std::to_string(p) + ")");
+}
 
+void check_intra_arguments(const Tensor& fc, int p, int kc, const std::vector<int32_t>* region) {
+  check_patch_size(p);
+  check_map(fc, p, "content map fc");
+  const int64_t Nc = nodes_of(fc, p);
+  if (kc < 1 || kc > Nc - 1)
+    throw std::invalid_argument("kc=" + std::to_string(kc) + " must be in 1.." + std::to_string(Nc - 1) +
+                                " (the " + hw_str(fc) + " content map has " + std::to_string(Nc) +
+                                " nodes for p=" + std::to_string(p) + "; kc=0 means: skip the intra edges)");
+  if (region && static_cast<int64_t>(region->size()) != Nc)
+    throw std::invalid_argument("intra_edges: " + std::to_string(region->size()) + " region labels for " +
+                                std::to_string(Nc) + " content nodes");
+}
+
+// fc: [C,Hc,Wc], fs: [C,Hs,Ws] -> edges [Nc,k]
+Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metric, const Blocking& blocking) {
+  check_inter_arguments(fc, fs, p, k);
   const Tensor fcc = fc.contiguous(), fsc = fs.contiguous();
   float shift_c = finite_mean(fcc.data(), fcc.numel(), "content map fc");
   float shift_s = finite_mean(fsc.data(), fsc.numel(), "style map fs");
@@ -185,16 +201,8 @@ Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metri
 
 // fc: [C,Hc,Wc] -> edges [Nc,kc+1]
 Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking, const std::vector<int32_t>* region) {
-  check_patch_size(p);
-  check_map(fc, p, "content map fc");
+  check_intra_arguments(fc, p, kc, region);
   const int64_t Nc = nodes_of(fc, p);
-  if (kc < 1 || kc > Nc - 1)
-    throw std::invalid_argument("kc=" + std::to_string(kc) + " must be in 1.." + std::to_string(Nc - 1) +
-                                " (the " + hw_str(fc) + " content map has " + std::to_string(Nc) +
-                                " nodes for p=" + std::to_string(p) + "; kc=0 means: skip the intra edges)");
-  if (region && static_cast<int64_t>(region->size()) != Nc)
-    throw std::invalid_argument("intra_edges: " + std::to_string(region->size()) + " region labels for " +
-                                std::to_string(Nc) + " content nodes");
   const int32_t* label = region ? region->data() : nullptr;
 
   const Tensor fcc = fc.contiguous();

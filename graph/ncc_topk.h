@@ -39,4 +39,9 @@ Edges inter_edges(const Tensor& fc, const Tensor& fs, int p, int k, Metric metri
 Edges intra_edges(const Tensor& fc, int p, int kc, const Blocking& blocking = {},
                   const std::vector<int32_t>* region = nullptr);
 
+// The argument checks of inter_edges and intra_edges (std::invalid_argument naming the value), for
+// other searches of the same edges.
+void check_inter_arguments(const Tensor& fc, const Tensor& fs, int p, int k);
+void check_intra_arguments(const Tensor& fc, int p, int kc, const std::vector<int32_t>* region);
+
 }  // namespace gs::graph

@@ -67,7 +67,8 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
   } else {
     const ag::KernelTimer timer(ag::Kernel::knn_inter);
     for (int64_t n = 0; n < N; ++n)
-      inter.push_back(graph::inter_edges(fc.value().select(0, n), fs.value().select(0, n), opt.p, opt.k, opt.metric));
+      inter.push_back(
+          graph::find_inter_edges(fc.value().select(0, n), fs.value().select(0, n), opt.p, opt.k, opt.metric, opt.knn));
     inter_list = graph::stack_edges(inter);
   }
   tick("inter_edges");
@@ -76,7 +77,7 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
       intra_list = *given_intra;
     } else {
       const ag::KernelTimer timer(ag::Kernel::knn_intra);
-      for (int64_t n = 0; n < N; ++n) intra.push_back(graph::intra_edges(fc.value().select(0, n), opt.p, opt.kc));
+      for (int64_t n = 0; n < N; ++n) intra.push_back(graph::find_intra_edges(fc.value().select(0, n), opt.p, opt.kc, opt.knn));
       intra_list = graph::stack_edges(intra);
     }
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "autograd/variable.h"
+#include "graph/approx_knn.h"
 #include "graph/attention.h"
 #include "graph/edge_list.h"
 #include "graph/edges.h"
@@ -27,6 +28,8 @@ struct GraphOptions {
   bool deformable = true;
   graph::Aggregator aggregator = graph::Aggregator::gat;
   graph::Metric metric = graph::Metric::ncc;
+  // exact: MODEL.md's k-NN; approximate: graph/approx_knn.h's candidate search (large images).
+  graph::KnnSearch knn = graph::KnnSearch::exact;
   float alpha = 1.f;
   // What the (1 - alpha) share is: (1 - mix) Fc + mix AdaIN(Fc, Fs). MODEL.md 2.9 is mix = 0. AdaIN(Fc, Fs)
   // keeps the content's layout like Fc but carries the style's channel statistics, so with mix > 0 a

@@ -144,7 +144,7 @@ Tensor style_set_stage(const nn::Module& params, const ModelConfig& config, cons
     for (size_t s = 0; s < S; ++s) {
       if (!used[s]) continue;
       edges[s] = graph::stack_edges(std::vector<graph::Edges>{
-          graph::inter_edges(fc.select(0, 0), in.fs[s].select(0, 0), p, opt.k, opt.metric)});
+          graph::find_inter_edges(fc.select(0, 0), in.fs[s].select(0, 0), p, opt.k, opt.metric, opt.knn)});
       if (gat) {
         const ag::Variable smap = graph::score_map(constant(in.fs[s]), params.get("inter.Ws"), params.get("inter.as"));
         const ag::Variable samples = graph::deform_sample(smap, edges[s], scales, p);  // [1,Nc,k,1,p,p]
@@ -209,7 +209,7 @@ Tensor style_set_stage(const nn::Module& params, const ModelConfig& config, cons
     if (opt.kc > 0) {
       const bool split = w.size() > 1;
       const graph::EdgeList intra = graph::stack_edges(std::vector<graph::Edges>{
-          graph::intra_edges(fc.select(0, 0), p, opt.kc, {}, split ? &node_region : nullptr)});
+          graph::find_intra_edges(fc.select(0, 0), p, opt.kc, opt.knn, split ? &node_region : nullptr)});
       f2 = graph::gat_intra(f1, intra, params.get("intra.Wk"), params.get("intra.aq"), params.get("intra.ak"), p,
                             opt.aggregator)
                .features;

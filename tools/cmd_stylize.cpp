@@ -194,7 +194,7 @@ int run_stylize(const std::vector<std::string>& argv) {
     throw std::invalid_argument("--temporal-smoothing needs --temporal on");
   args.get_int("--seed", 0, 0, INT64_MAX);
   const std::string method = args.get_choice("--method", "gnn", {"gnn", "adain"});
-  for (const char* name : {"--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric", "--mix"})
+  for (const char* name : {"--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric", "--knn", "--mix"})
     if (method == "adain" && args.value(name))
       throw std::invalid_argument(std::string(name) + " is a GNN option: it needs --method gnn");
   // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.

@@ -26,6 +26,7 @@ graphstyle::StylizeOptions StylizeOptions::for_model(const graphstyle::Model& mo
   o.deformable = deformable;
   if (aggregator) o.aggregator = *aggregator;
   o.metric = metric;
+  o.knn = knn;
   return o;
 }
 
@@ -72,7 +73,7 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
   o.style_size_given = style_size_text.has_value();
   graphstyle::sized(1, 1, o.size, "--size");  // a malformed form is refused now, before any work
   if (style_size_text) graphstyle::sized(1, 1, o.style_size, "--style-size");
-  for (const char* name : {"--alpha", "--mix", "--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric"})
+  for (const char* name : {"--alpha", "--mix", "--k", "--kc", "--patch", "--stroke", "--deformable", "--aggregator", "--metric", "--knn"})
     if (args.value(name)) o.stylize_given = true;
   if (args.value("--alpha")) o.alpha = args.get_double("--alpha", 1.0, 0.0, 1.0);
   if (auto m = args.value("--mix")) o.mix = parse_mix(*m);
@@ -87,6 +88,8 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
         args.get_choice("--aggregator", "gat", {"gat", "mean", "gin", "edgeconv", "sage"}), "--aggregator");
   o.metric = args.get_choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
                                                                               : graphstyle::Metric::euclidean;
+  o.knn = args.get_choice("--knn", "exact", {"exact", "approximate"}) == "exact" ? graphstyle::Knn::exact
+                                                                                : graphstyle::Knn::approximate;
   o.limits.max_pixels = args.get_int("--max-pixels", o.limits.max_pixels, 1, INT64_MAX);
   o.limits.max_side = args.get_int("--max-side", o.limits.max_side, 1, INT64_MAX);
   return o;
@@ -109,6 +112,8 @@ std::string stylize_options_usage(const std::string& default_size) {
          "  --aggregator A      style -> content aggregation: gat (attention), mean, or gin, edgeconv,\n"
          "                      sage for a model trained with them (the model's: gat, or its family)\n"
          "  --metric ncc|euclidean  k-NN similarity for the style neighbours (ncc)\n"
+         "  --knn exact|approximate  exact k-NN, or a faster candidate search for large images (exact;\n"
+         "                      the same edges up to about 1024 x 1024, see README)\n"
          "  --max-pixels N      refuse larger input images (64000000); --max-side N likewise (16384)\n";
 }
 

@@ -21,6 +21,7 @@ struct StylizeOptions {
   bool deformable = true;
   std::optional<graphstyle::Aggregator> aggregator;  // when given; else the model's (its family, or gat)
   graphstyle::Metric metric = graphstyle::Metric::ncc;
+  graphstyle::Knn knn = graphstyle::Knn::exact;
   graphstyle::ImageLimits limits;
 
   // The API's options for a model and method: what was given, else the model's defaults (its patch
@@ -31,7 +32,7 @@ struct StylizeOptions {
   std::string from_model(const graphstyle::Model& model) const;
 };
 
-// --size, --style-size, --alpha, --mix, --k, --kc, --patch, --stroke, --deformable, --aggregator, --metric,
+// --size, --style-size, --alpha, --mix, --k, --kc, --patch, --stroke, --deformable, --aggregator, --metric, --knn,
 // --max-pixels, --max-side. `default_size` is --size's default.
 StylizeOptions parse_stylize_options(Args& args, const std::string& default_size);
 

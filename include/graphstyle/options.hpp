@@ -21,6 +21,10 @@ const char* to_string(Aggregator aggregator);  // "gat", "mean", "gin", "edgecon
 // The inverse; OptionError(field) naming the accepted names otherwise.
 Aggregator parse_aggregator(const std::string& name, const std::string& field = "aggregator");
 enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
+// How the neighbours are found: exact (MODEL.md), or approximate for large images (candidates from a
+// coarse level and from the neighbours' matches, each scored exactly; the same as exact up to about
+// 1024 x 1024 pixels, where no coarse level is needed).
+enum class Knn { exact, approximate };
 
 struct StylizeOptions {
   Method method = Method::gnn;
@@ -35,6 +39,7 @@ struct StylizeOptions {
   bool deformable = true;     // deformable patch sampling (false: every scale is 1)
   Aggregator aggregator = Aggregator::gat;  // default_options(): the model's family if it has one
   Metric metric = Metric::ncc;
+  Knn knn = Knn::exact;
 
   // Threads for this call's parallel loops and oneDNN kernels; 0 = the calling thread's OpenMP
   // default (OMP_NUM_THREADS or the cores). Set for the call only, on the calling thread.

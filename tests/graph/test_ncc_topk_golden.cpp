@@ -9,6 +9,7 @@
 
 #include "data/hdf5_file.h"
 #include "graph/ncc_topk.h"
+#include "graph/ncc_reference.h"
 #include "shared_path.h"
 
 using gs::Tensor;
@@ -89,20 +90,6 @@ TEST_CASE("ncc_topk golden: intra_topk.h5 (kc=3 + self-loop, duplicated content 
 
 namespace {
 
-// e2e relu4_1 maps [512,32,32], stored as 8 files of 64 channels: parts <stem>.part<i>.h5, dataset <stem>.
-Tensor e2e_map(const std::string& dir, const char* stem) {
-  std::vector<float> values;
-  gs::Shape d;
-  for (int part = 0; part < 8; ++part) {
-    const H5File f = H5File::open_golden(dir + "/" + stem + ".part" + std::to_string(part) + ".h5");
-    d = f.shape(stem);
-    const std::vector<float> v = f.read_tensor(stem).to_vector();
-    values.insert(values.end(), v.begin(), v.end());
-  }
-  const int64_t C = static_cast<int64_t>(values.size() / (d[2] * d[3]));
-  return Tensor({C, static_cast<int64_t>(d[2]), static_cast<int64_t>(d[3])}, values);
-}
-
 // Same edge set per node as `ref` [1,Nc,k]; the same order too where the reference's smallest gap
 // between consecutive ranks (min_gap [1,Nc]) is clear of float32 rounding.
 void check_edge_sets(const Edges& e, int64_t ranked, const std::vector<int32_t>& ref, const std::vector<double>& min_gap) {
@@ -119,29 +106,6 @@ void check_edge_sets(const Edges& e, int64_t ranked, const std::vector<int32_t>&
   MESSAGE(reordered << " of " << e.nodes << " nodes list the same edges in another order (near-equal scores)");
 }
 
-// NCC of patch i of a and patch j of b in double precision (MODEL.md 2.2).
-double ncc_f64(const Tensor& a, int64_t i, const Tensor& b, int64_t j, int p) {
-  const int64_t C = a.size(0), gwa = a.size(2) - p + 1, gwb = b.size(2) - p + 1;
-  const int64_t ay = i / gwa, ax = i % gwa, by = j / gwb, bx = j % gwb;
-  std::vector<double> x, y;
-  for (int64_t c = 0; c < C; ++c)
-    for (int ky = 0; ky < p; ++ky)
-      for (int kx = 0; kx < p; ++kx) {
-        x.push_back(a.at({c, ay + ky, ax + kx}));
-        y.push_back(b.at({c, by + ky, bx + kx}));
-      }
-  double mx = 0, my = 0, xx = 0, yy = 0, xy = 0;
-  for (size_t d = 0; d < x.size(); ++d) mx += x[d], my += y[d];
-  mx /= static_cast<double>(x.size());
-  my /= static_cast<double>(y.size());
-  for (size_t d = 0; d < x.size(); ++d) {
-    xx += (x[d] - mx) * (x[d] - mx);
-    yy += (y[d] - my) * (y[d] - my);
-    xy += (x[d] - mx) * (y[d] - my);
-  }
-  return xy / ((std::sqrt(xx) + 1e-8) * (std::sqrt(yy) + 1e-8));
-}
-
 }  // namespace
 
 TEST_CASE("ncc_topk golden: e2e relu4_1 maps 512x32x32 (chicago / starry night, p=5, k=5, kc=5)") {
@@ -151,7 +115,7 @@ TEST_CASE("ncc_topk golden: e2e relu4_1 maps 512x32x32 (chicago / starry night, 
   const H5File f = H5File::open_golden(path);
   const int p = static_cast<int>(f.attr_int("/", "p")), k = static_cast<int>(f.attr_int("/", "k"));
   const int kc = static_cast<int>(f.attr_int("/", "kc"));
-  const Tensor fc = e2e_map(dir, "Fc"), fs = e2e_map(dir, "Fs");
+  const Tensor fc = gs::test::e2e_map(dir, "Fc"), fs = gs::test::e2e_map(dir, "Fs");
   REQUIRE(fc.size(0) == 512);
 
   const Edges inter = gs::graph::inter_edges(fc, fs, p, k);
@@ -160,11 +124,11 @@ TEST_CASE("ncc_topk golden: e2e relu4_1 maps 512x32x32 (chicago / starry night, 
   // outputs/scores come from PyTorch's float32 run, ~2.4e-5 off the exact NCC here (D = 12800):
   // compare with the exact NCC of each edge instead.
   for (int64_t i = 0; i < inter.nodes; ++i)
-    for (int64_t m = 0; m < k; ++m) CHECK(std::abs(inter.score_of(i, m) - ncc_f64(fc, i, fs, inter.source(i, m), p)) <= 1e-5);
+    for (int64_t m = 0; m < k; ++m) CHECK(std::abs(inter.score_of(i, m) - gs::test::ncc_f64(fc, i, fs, inter.source(i, m), p)) <= 1e-5);
 
   const Edges intra = gs::graph::intra_edges(fc, p, kc);
   check_edge_sets(intra, kc + 1, as_int32(f.read_i64("outputs/intra")),
                   f.read_f64("outputs/intra_min_gap_f64"));
   for (int64_t i = 0; i < intra.nodes; ++i)
-    for (int64_t m = 0; m < kc; ++m) CHECK(std::abs(intra.score_of(i, m) - ncc_f64(fc, i, fc, intra.source(i, m), p)) <= 1e-5);
+    for (int64_t m = 0; m < kc; ++m) CHECK(std::abs(intra.score_of(i, m) - gs::test::ncc_f64(fc, i, fc, intra.source(i, m), p)) <= 1e-5);
 }
