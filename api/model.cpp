@@ -79,14 +79,6 @@ static_assert(static_cast<int>(Aggregator::gat) == static_cast<int>(gs::graph::A
               static_cast<int>(Aggregator::edgeconv) == static_cast<int>(gs::graph::Aggregator::edgeconv) &&
               static_cast<int>(Aggregator::sage) == static_cast<int>(gs::graph::Aggregator::sage));
 
-const char* to_string(Aggregator a) { return gs::graph::to_string(static_cast<gs::graph::Aggregator>(a)); }
-
-Aggregator parse_aggregator(const std::string& name, const std::string& field) {
-  for (Aggregator a : {Aggregator::gat, Aggregator::mean, Aggregator::gin, Aggregator::edgeconv, Aggregator::sage})
-    if (name == to_string(a)) return a;
-  throw OptionError(field, field + " '" + name + "': expected gat, mean, gin, edgeconv or sage");
-}
-
 Context::Context() : impl_(std::make_unique<Impl>()) {}
 Context::~Context() = default;
 Context::Context(Context&&) noexcept = default;

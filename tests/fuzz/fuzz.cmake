@@ -39,7 +39,8 @@ endforeach()
 # fuzzes it in OSS-Fuzz).
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 target_sources(fuzz_request PRIVATE ${CMAKE_SOURCE_DIR}/server/form.cpp ${CMAKE_SOURCE_DIR}/api/image.cpp
-                                    ${CMAKE_SOURCE_DIR}/data/image_folder.cpp)  # api/image.cpp: list_images
+                                    ${CMAKE_SOURCE_DIR}/data/image_folder.cpp  # api/image.cpp: list_images
+                                    ${CMAKE_SOURCE_DIR}/api/options.cpp)  # the option names
 target_include_directories(fuzz_request PRIVATE ${CMAKE_SOURCE_DIR}/include)
 target_link_libraries(fuzz_request PRIVATE PkgConfig::HTTPLIB)
 add_executable(make_test_inputs ${CMAKE_SOURCE_DIR}/tests/cli/make_test_inputs.cpp)
