@@ -190,8 +190,11 @@ graphstyle_status graphstyle_options_set_string(graphstyle_options* options, con
     } else if (f == "metric") {
       if (v != "ncc" && v != "euclidean") throw bad("ncc or euclidean");
       o.metric = v == "ncc" ? graphstyle::Metric::ncc : graphstyle::Metric::euclidean;
+    } else if (f == "precision") {
+      if (v != "fp32" && v != "bf16") throw bad("fp32 or bf16");
+      o.precision = v == "fp32" ? graphstyle::Precision::fp32 : graphstyle::Precision::bf16;
     } else {
-      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, aggregator, metric)");
+      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, aggregator, metric, precision)");
     }
   });
 }

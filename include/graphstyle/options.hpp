@@ -14,6 +14,7 @@ class Profile;  // graphstyle/profile.hpp
 enum class Method { gnn, adain };
 enum class Aggregator { gat, mean };  // attention over the neighbours, or their plain mean
 enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neighbours
+enum class Precision { fp32, bf16 };  // of the encoder's and decoder's convolutions
 
 struct StylizeOptions {
   Method method = Method::gnn;
@@ -28,6 +29,11 @@ struct StylizeOptions {
   bool deformable = true;     // deformable patch sampling (false: every scale is 1)
   Aggregator aggregator = Aggregator::gat;
   Metric metric = Metric::ncc;
+  // The encoder's and decoder's convolutions: fp32, or bf16 products with fp32 sums (faster on a CPU
+  // with AVX512-BF16; the README states its difference from fp32 and its speed). The graph stage
+  // (k-NN, attention, AdaIN) is fp32 either way. Where the CPU lacks native bf16 the call runs in
+  // fp32: effective_precision() (graphstyle/model.hpp) says which runs.
+  Precision precision = Precision::fp32;
 
   // Threads for this call's parallel loops and oneDNN kernels; 0 = the calling thread's OpenMP
   // default (OMP_NUM_THREADS or the cores). Set for the call only, on the calling thread.
