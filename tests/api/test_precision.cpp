@@ -39,7 +39,7 @@ TEST_CASE("precision bf16: within the README's gate of fp32 on two shared pairs 
     const graphstyle::Image a = graphstyle::as_saved(model.stylize(context, content, style, fp32));
     const graphstyle::Image b = graphstyle::as_saved(model.stylize(context, content, style, bf16));
     const double psnr = graphstyle::psnr(b, a), ssim = graphstyle::ssim(b, a);
-    MESSAGE(c << " x " << s << ": bf16 against fp32 PSNR " << psnr << " dB, SSIM " << ssim);
+    MESSAGE(std::string(c) << " x " << s << ": bf16 against fp32 PSNR " << psnr << " dB, SSIM " << ssim);
     if (!native) {
       CHECK(std::isinf(psnr));  // fp32 both times
       continue;
