@@ -193,8 +193,11 @@ graphstyle_status graphstyle_options_set_string(graphstyle_options* options, con
     } else if (f == "knn") {
       if (v != "exact" && v != "approximate") throw bad("exact or approximate");
       o.knn = v == "exact" ? graphstyle::Knn::exact : graphstyle::Knn::approximate;
+    } else if (f == "precision") {
+      if (v != "fp32" && v != "bf16") throw bad("fp32 or bf16");
+      o.precision = v == "fp32" ? graphstyle::Precision::fp32 : graphstyle::Precision::bf16;
     } else {
-      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, aggregator, metric, knn)");
+      throw graphstyle::OptionError(f, "no string option '" + f + "' (method, aggregator, metric, knn, precision)");
     }
   });
 }

@@ -10,6 +10,7 @@
 #include "data/hdf5_file.h"
 #include "data/model_file.h"
 #include "models/graph_stage.h"
+#include "nn/onednn_conv.h"
 #include "nn/statistics.h"
 
 namespace graphstyle {
@@ -145,16 +146,28 @@ void Model::check(const StylizeOptions& options, int cw, int ch, int sw, int sh)
   });
 }
 
+Precision effective_precision(Precision requested) {
+  return requested == Precision::bf16 && !gs::nn::bf16_supported() ? Precision::fp32 : requested;
+}
+
+std::string precision_note(Precision requested) {
+  if (effective_precision(requested) == requested) return "";
+  return "precision bf16: this CPU has no native bf16 (AVX512-BF16 or AMX), so the convolutions run in fp32";
+}
+
 namespace detail {
 Context::Impl& prepare(Context& context, const std::shared_ptr<const Model::Impl>& model, const StylizeOptions& o) {
   const gs::models::Stylizer& m = model->stylizer;
   Context::Impl& ctx = context.impl();
-  if (ctx.model.lock() != model || !ctx.encoder) {  // first use, or another model
+  if (ctx.model.lock() != model || !ctx.encoder || ctx.precision != o.precision) {  // first use, or another model
     ctx.encoder.reset();
     ctx.decoder.reset();
-    ctx.encoder = std::make_unique<gs::models::EncoderInference>(m.params(), m.config());
-    ctx.decoder = std::make_unique<gs::models::DecoderInference>(m.params(), m.config());
+    // The weights are converted (bf16) and laid out here, once per model and precision.
+    const auto precision = o.precision == Precision::bf16 ? gs::models::Precision::bf16 : gs::models::Precision::fp32;
+    ctx.encoder = std::make_unique<gs::models::EncoderInference>(m.params(), m.config(), precision);
+    ctx.decoder = std::make_unique<gs::models::DecoderInference>(m.params(), m.config(), precision);
     ctx.model = model;
+    ctx.precision = o.precision;
   }
   ctx.encoder->set_trim_heap(o.trim_heap);
   ctx.decoder->set_trim_heap(o.trim_heap);

@@ -28,6 +28,7 @@ struct Context::Impl {
   std::weak_ptr<const Model::Impl> model;
   std::unique_ptr<gs::models::EncoderInference> encoder;
   std::unique_ptr<gs::models::DecoderInference> decoder;
+  Precision precision = Precision::fp32;  // what the nets were built for (StylizeOptions::precision)
 };
 
 struct StyleFeatures::Impl {

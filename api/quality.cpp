@@ -1,9 +1,13 @@
 // graphstyle::QualityMeter over the library's metrics (eval/metrics.h).
 #include "graphstyle/quality.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include "api/convert.h"
 #include "api/model_impl.h"
 #include "eval/metrics.h"
+#include "eval/ssim.h"
 
 namespace graphstyle {
 
@@ -74,5 +78,33 @@ QualityMetrics QualityMeter::measure(const Image& output, const Image& content, 
 }
 
 Image as_saved(const Image& image) { return to_float(to_rgb8(image)); }
+
+namespace {
+void check_same_size(const Image& a, const Image& b) {
+  if (a.width != b.width || a.height != b.height)
+    throw OptionError("b", "b is " + std::to_string(b.width) + "x" + std::to_string(b.height) + ", a is " +
+                               std::to_string(a.width) + "x" + std::to_string(a.height) + ": they must have one size");
+}
+}  // namespace
+
+double psnr(const Image& a, const Image& b) {
+  return detail::translate([&] {
+    check_same_size(a, b);
+    double sum = 0;
+    for (size_t i = 0; i < a.pixels.size(); ++i) {
+      const double d = static_cast<double>(a.pixels[i]) - b.pixels[i];
+      sum += d * d;
+    }
+    const double mse = a.pixels.empty() ? 0 : sum / static_cast<double>(a.pixels.size());
+    return mse == 0 ? std::numeric_limits<double>::infinity() : 10 * std::log10(1 / mse);
+  });
+}
+
+double ssim(const Image& a, const Image& b) {
+  return detail::translate([&] {
+    check_same_size(a, b);
+    return gs::eval::ssim(gs::eval::to_grey(detail::to_tensor(a, "a")), gs::eval::to_grey(detail::to_tensor(b, "b")));
+  });
+}
 
 }  // namespace graphstyle

@@ -78,6 +78,7 @@ gs::train::TrainerOptions trainer_options(const TrainOptions& o, int patch) {
   t.step.graph.aggregator = static_cast<gs::graph::Aggregator>(o.aggregator);  // same order (api/model.cpp)
   t.step.graph.metric = o.metric == Metric::ncc ? gs::graph::Metric::ncc : gs::graph::Metric::euclidean;
   t.step.graph.p = patch;
+  t.step.bf16 = o.precision == Precision::bf16;
   t.seed = o.seed;
   t.settings = o.settings;
   return t;

@@ -13,6 +13,7 @@
 #include "data/image.h"
 #include "data/released_weights.h"
 #include "models/graph_stage.h"
+#include "models/inference.h"
 #include "models/stylizer.h"
 #include "models/weights.h"
 #include "nn/statistics.h"
@@ -137,10 +138,35 @@ ag::Variable timed_graph_stage(const models::Stylizer& m, const ag::Variable& fc
                              [&ph](const char* phase) { ph.tick(phase); });
 }
 
-// The body of one run of a case; phases are ticked inside.
-std::function<void(Phases&)> case_body(const std::string& kind, Setup& s) {
+// The body of one run of a case; phases are ticked inside. bf16: the encoder and decoder built for
+// bf16 in every run, their weights converted each time (as a one-shot `graphstyle stylize` does);
+// fp32 as before, through the model's encode and decode (which lay the weights out per call too).
+std::function<void(Phases&)> case_body(const std::string& kind, Setup& s, bool bf16) {
   const models::Stylizer& m = s.model;
   const ag::Variable content(s.content), style(s.style);
+  if (bf16) {
+    const auto precision = models::Precision::bf16;
+    if (kind == "encoder")
+      return [&m, content, precision](Phases&) { models::EncoderInference(m.params(), m.config(), precision)(content.value()); };
+    if (kind != "gnn" && kind != "adain") throw std::invalid_argument("bench: " + kind + " has no bf16 case (encoder, gnn, adain)");
+    const bool gnn = kind == "gnn";
+    return [&m, content, style, gnn, precision](Phases& ph) {
+      ag::Variable t;
+      {
+        const models::EncoderInference encoder(m.params(), m.config(), precision);
+        const ag::Variable fc(encoder(content.value())), fs(encoder(style.value()));
+        ph.tick("encode_c_s");
+        if (gnn) {
+          t = timed_graph_stage(m, fc, fs, ph);
+        } else {
+          t = nn::adain_mix(fc, fs, 1.f);
+          ph.tick("adain");
+        }
+      }
+      models::DecoderInference(m.params(), m.config(), precision)(t.value());
+      ph.tick("decode");
+    };
+  }
   if (kind == "encoder") return [&m, content](Phases&) { m.encode(content); };
   if (kind == "graph") {
     const ag::Variable fc = m.encode(content), fs = m.encode(style);  // outside the clock, as in bench.py
@@ -165,28 +191,39 @@ std::function<void(Phases&)> case_body(const std::string& kind, Setup& s) {
 }  // namespace
 
 const std::vector<std::string>& inference_cases() {
-  static const std::vector<std::string> names = {"encoder_256", "encoder_512", "graph_256", "graph_512",
-                                                 "gnn_256",     "gnn_512",     "adain_512"};
+  static const std::vector<std::string> names = {"encoder_256", "encoder_512", "encoder_512_bf16",
+                                                 "graph_256",   "graph_512",   "gnn_256",
+                                                 "gnn_512",     "gnn_512_bf16", "adain_512"};
   return names;
 }
 
 double CaseResult::median_s() const { return median(times_s); }
 
+std::string fp32_case(const std::string& name) {
+  const std::string suffix = "_bf16";
+  const bool bf16 = name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return bf16 ? name.substr(0, name.size() - suffix.size()) : name;
+}
+
 CaseResult run_case(const std::string& name, const std::string& shared, int warmups, int reps, ag::Profile* profile) {
-  // bench.py's cases, and the same kinds at other sizes (gnn_1024: no baseline to compare with).
-  const size_t cut = name.rfind('_');
-  const std::string kind = cut == std::string::npos ? name : name.substr(0, cut);
-  const std::string digits = cut == std::string::npos ? "" : name.substr(cut + 1);
+  // bench.py's cases, and the same kinds at other sizes (gnn_1024: no baseline to compare with);
+  // a _bf16 suffix runs the encoder and decoder in bf16.
+  const std::string base = fp32_case(name);
+  const bool bf16 = base != name;
+  const size_t cut = base.rfind('_');
+  const std::string kind = cut == std::string::npos ? base : base.substr(0, cut);
+  const std::string digits = cut == std::string::npos ? "" : base.substr(cut + 1);
   const bool known = kind == "encoder" || kind == "graph" || kind == "gnn" || kind == "adain";
   if (!known || digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
       std::stoll(digits) < 64)
-    throw std::invalid_argument("unknown bench case '" + name + "' (encoder_S, graph_S, gnn_S or adain_S, S >= 64)");
+    throw std::invalid_argument("unknown bench case '" + name +
+                                "' (encoder_S, graph_S, gnn_S or adain_S, S >= 64, optionally with _bf16)");
   const int64_t size = std::stoll(digits);
 
   ag::NoGradGuard no_grad;
   Setup setup{bench_model(shared), bench_image(shared, "chicago", "content", size),
               bench_image(shared, "starry_night", "style", size)};
-  const std::function<void(Phases&)> body = case_body(kind, setup);
+  const std::function<void(Phases&)> body = case_body(kind, setup, bf16);
   CaseResult r;
   r.name = name;
   r.rss_setup_mb = status_mb("VmRSS");

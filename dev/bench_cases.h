@@ -17,6 +17,9 @@ namespace gs::tools {
 // bench.py's inference cases, in its order (train_b4_256 is tools/bench_train.cpp's).
 const std::vector<std::string>& inference_cases();
 
+// "gnn_512_bf16" -> "gnn_512" (its fp32 twin, and the PyTorch case it compares with); others unchanged.
+std::string fp32_case(const std::string& name);
+
 struct CaseResult {
   std::string name;
   std::vector<double> times_s;                         // the timed runs, in order

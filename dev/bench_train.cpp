@@ -19,14 +19,16 @@
 #include "tools/args.h"
 #include "tensor/allocator.h"
 #include "autograd/profiler.h"
+#include "nn/onednn_conv.h"
 #include "train/train_step.h"
 
 namespace gs::tools {
 
 namespace {
 const char* kUsage =
-    "usage: bench_train [--batch 4,8] [--crop 256] [--steps 3] [--weights DIR] [--profile]\n"
+    "usage: bench_train [--batch 4,8] [--crop 256] [--steps 3] [--weights DIR] [--precision fp32[,bf16]] [--profile]\n"
     "  seconds per training step at the real model size (p=5, k=5, kc=5): 1 warm-up, median of --steps\n"
+    "  --precision: the convolutions' (train --precision); both: each batch in each, and their ratio\n"
     "  --profile (or GRAPHSTYLE_PROFILE=1): also the per-op profile of the timed steps (autograd/profiler.h)\n";
 
 models::Stylizer make_model(const std::string& weights_dir, uint64_t seed) {
@@ -86,58 +88,79 @@ int bench_train(const std::vector<std::string>& argv) {
   const int64_t crop = args.get_int("--crop", 256, 40, 4096);
   const int64_t steps = args.get_int("--steps", 3, 1, 100);
   const std::string weights = args.get("--weights", "../shared/weights");
+  const std::string precision_list = args.get("--precision", "fp32");
+  std::vector<bool> precisions;  // bf16 or not
+  for (size_t at = 0; at <= precision_list.size();) {
+    const size_t comma = std::min(precision_list.find(',', at), precision_list.size());
+    const std::string p = precision_list.substr(at, comma - at);
+    if (p != "fp32" && p != "bf16")
+      throw std::invalid_argument("--precision " + precision_list + ": expected fp32, bf16 or both");
+    precisions.push_back(p == "bf16");
+    at = comma + 1;
+  }
+  if (std::find(precisions.begin(), precisions.end(), true) != precisions.end() && !nn::bf16_supported())
+    std::printf("note: this CPU has no native bf16: the bf16 rows run in fp32\n");
   const char* env_profile = std::getenv("GRAPHSTYLE_PROFILE");
   const bool profile = args.flag("--profile") || (env_profile && std::string(env_profile) == "1");
   args.finish();
 
-  keep_all_freed_memory();  // as graphstyle train does
-  models::Stylizer model = make_model(weights, 0);
+  keep_all_freed_memory();     // as graphstyle train does
   train::StepOptions options;  // p = k = kc = 5, lambda = 10
   Rng rng(1);
   for (const int64_t batch : batches) {
-    train::Adam adam(model.params().trainable());
+    std::vector<double> step_s;  // per precision, for the ratio
     const Tensor content = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
     const Tensor style = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
-    std::vector<train::StepTimes> times;
-    train::train_step(model, adam, content, style, options);  // warm-up
-    ag::Profile ops;
-    const rusage before = usage_now();
-    {
-      std::optional<ag::ProfileScope> scope;
-      if (profile) scope.emplace(ops);
-      for (int64_t i = 0; i < steps; ++i) times.push_back(train::train_step(model, adam, content, style, options).times);
+    for (const bool bf16 : precisions) {  // each from the same model and images
+      options.bf16 = bf16;
+      models::Stylizer model = make_model(weights, 0);
+      train::Adam adam(model.params().trainable());
+      std::vector<train::StepTimes> times;
+      train::train_step(model, adam, content, style, options);  // warm-up
+      ag::Profile ops;
+      const rusage before = usage_now();
+      {
+        std::optional<ag::ProfileScope> scope;
+        if (profile) scope.emplace(ops);
+        for (int64_t i = 0; i < steps; ++i)
+          times.push_back(train::train_step(model, adam, content, style, options).times);
+      }
+      const rusage after = usage_now();
+      // Kernel time and page faults per step: memory handed back and faulted in again shows up here.
+      const double sys =
+          (after.ru_stime.tv_sec - before.ru_stime.tv_sec) + 1e-6 * (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
+      const double faults = double(after.ru_minflt - before.ru_minflt);
+      auto phase = [&](double train::StepTimes::*field) {
+        std::vector<double> v;
+        for (const train::StepTimes& t : times) v.push_back(t.*field);
+        return median(v);
+      };
+      std::vector<double> totals;
+      for (const train::StepTimes& t : times) totals.push_back(t.total());
+      train::StepTimes m;
+      for (auto field :
+           {&train::StepTimes::encode, &train::StepTimes::graph_forward, &train::StepTimes::decode_forward,
+            &train::StepTimes::loss_forward, &train::StepTimes::loss_backward, &train::StepTimes::decode_backward,
+            &train::StepTimes::graph_backward, &train::StepTimes::update})
+        m.*field = phase(field);
+      step_s.push_back(median(totals));
+      std::printf(
+          "batch %lld, %lldx%lld, %s: %.2f s/step (median of %lld; %.1f images/s), process peak RSS %.0f MB, "
+          "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
+          (long long)batch, (long long)crop, (long long)crop, bf16 ? "bf16" : "fp32", median(totals), (long long)steps,
+          batch / median(totals), after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
+      if (profile) {
+        // The ops' times against the phases': the rest is work outside autograd ops (the frozen
+        // encoder's inference passes, the k-NN, Adam's update, the graph's bookkeeping).
+        double all = 0;
+        for (const train::StepTimes& t : times) all += t.total();
+        std::printf("per-op profile of the %lld timed steps: ops %.2f s of %.2f s in the phases (%.0f%%)\n%s",
+                    (long long)steps, ops.total_s(), all, 100 * ops.total_s() / all, ops.table().c_str());
+      }
     }
-    const rusage after = usage_now();
-    // Kernel time and page faults per step: memory handed back and faulted in again shows up here.
-    const double sys =
-        (after.ru_stime.tv_sec - before.ru_stime.tv_sec) + 1e-6 * (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
-    const double faults = double(after.ru_minflt - before.ru_minflt);
-    auto phase = [&](double train::StepTimes::*field) {
-      std::vector<double> v;
-      for (const train::StepTimes& t : times) v.push_back(t.*field);
-      return median(v);
-    };
-    std::vector<double> totals;
-    for (const train::StepTimes& t : times) totals.push_back(t.total());
-    train::StepTimes m;
-    for (auto field :
-         {&train::StepTimes::encode, &train::StepTimes::graph_forward, &train::StepTimes::decode_forward,
-          &train::StepTimes::loss_forward, &train::StepTimes::loss_backward, &train::StepTimes::decode_backward,
-          &train::StepTimes::graph_backward, &train::StepTimes::update})
-      m.*field = phase(field);
-    std::printf(
-        "batch %lld, %lldx%lld: %.2f s/step (median of %lld; %.1f images/s), peak RSS %.0f MB, "
-        "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
-        (long long)batch, (long long)crop, (long long)crop, median(totals), (long long)steps, batch / median(totals),
-        after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
-    if (profile) {
-      // The ops' times against the phases': the rest is work outside autograd ops (the frozen
-      // encoder's inference passes, the k-NN, Adam's update, the graph's bookkeeping).
-      double all = 0;
-      for (const train::StepTimes& t : times) all += t.total();
-      std::printf("per-op profile of the %lld timed steps: ops %.2f s of %.2f s in the phases (%.0f%%)\n%s",
-                  (long long)steps, ops.total_s(), all, 100 * ops.total_s() / all, ops.table().c_str());
-    }
+    if (step_s.size() == 2 && precisions[0] != precisions[1])
+      std::printf("batch %lld: bf16 step %.2fx faster than fp32 (same run)\n", (long long)batch,
+                  precisions[0] ? step_s[1] / step_s[0] : step_s[0] / step_s[1]);
   }
   return 0;
 }

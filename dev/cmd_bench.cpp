@@ -31,10 +31,12 @@ int bench_train(const std::vector<std::string>& args);
 namespace {
 
 const char* kUsage =
-    "usage: graphstyle-dev bench [all|encoder|graph|gnn|adain|conv|knn|message-passing|train] [options]\n"
+    "usage: graphstyle-dev bench [all|encoder|graph|gnn|adain|bf16|conv|knn|message-passing|train] [options]\n"
     "  all, encoder, graph, gnn, adain: the cases of ../shared/ref/bench.py (encoder_256/512,\n"
     "      graph_256/512, gnn_256/512, adain_512), each in its own process, 2 warm-ups + median,\n"
-    "      beside PyTorch's numbers from the baseline (default: all)\n"
+    "      beside PyTorch's numbers from the baseline (default: all); encoder_512_bf16 and\n"
+    "      gnn_512_bf16 run the encoder and decoder in bf16 (--precision bf16), beside fp32;\n"
+    "  bf16: only those and their fp32 twins\n"
     "  conv, knn, message-passing, train: the component benchmarks (their own options follow)\n"
     "  --baseline FILE   PyTorch's results (default: SHARED/ref/baseline.json)\n"
     "  --reps N          timed runs per case (5); --warmup N warm-up runs (2)\n"
@@ -81,6 +83,11 @@ double busy_cpu_seconds() {
 std::vector<std::string> cases_of(const std::string& group) {
   if (group == "all") return inference_cases();
   std::vector<std::string> out;
+  if (group == "bf16") {  // the bf16 cases and their fp32 twins
+    for (const std::string& c : inference_cases())
+      if (c != fp32_case(c)) out.insert(out.end(), {fp32_case(c), c});
+    return out;
+  }
   for (const std::string& c : inference_cases())
     if (c.rfind(group + "_", 0) == 0) out.push_back(c);
   return out;
@@ -181,7 +188,15 @@ int run_cases(const std::vector<std::string>& cases, const Settings& s) {
 
   std::printf("\n%-12s %9s %9s %9s %9s %9s %9s %9s %4s\n", "case", "ours s", "PyTorch s", "speed-up", "ours MB",
               "PyTorch MB", "RSS ratio", "others", "runs");
-  for (const Measured& m : measured) print_row(m.result, baseline.find(m.result.name), m.others, m.runs);
+  for (const Measured& m : measured) print_row(m.result, baseline.find(fp32_case(m.result.name)), m.others, m.runs);
+  bool any_bf16 = false;
+  for (const CaseResult& r : results)
+    for (const CaseResult& f : results)
+      if (r.name != f.name && fp32_case(r.name) == f.name) {
+        if (!any_bf16) std::printf("\nbf16 against our fp32 (same run): speed-up fp32 / bf16, RSS bf16 / fp32\n");
+        any_bf16 = true;
+        std::printf("  %-16s %5.2fx  RSS %.2f\n", r.name.c_str(), f.median_s() / r.median_s(), r.peak_rss_mb / f.peak_rss_mb);
+      }
   bool any_phases = false;
   for (const CaseResult& r : results) any_phases |= !r.phases.empty();
   if (any_phases) std::printf("\nphases, median s (speed-up PyTorch / ours):\n");
@@ -243,7 +258,7 @@ int run_bench(const std::vector<std::string>& argv) {
   const std::vector<std::string> cases = cases_of(what);
   if (cases.empty())
     throw std::invalid_argument("bench " + what +
-                                ": unknown (use all, encoder, graph, gnn, adain, conv, knn, message-passing or train)");
+                                ": unknown (use all, encoder, graph, gnn, adain, bf16, conv, knn, message-passing or train)");
   return run_cases(cases, Settings{shared, baseline, warmup, reps, threads, retries});
 }
 

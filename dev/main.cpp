@@ -16,6 +16,7 @@ int run_graph_json(const std::vector<std::string>& args);
 int run_train_graph(const std::vector<std::string>& args);
 int run_pan(const std::vector<std::string>& args);
 int run_knn_quality(const std::vector<std::string>& args);
+int run_precision(const std::vector<std::string>& args);
 }  // namespace gs::tools
 
 namespace {
@@ -34,6 +35,8 @@ const DevCommand kCommands[] = {
      gs::tools::run_pan},
     {"knn-quality", "the approximate k-NN against the exact one on two images: time, edge recall, output PSNR",
      gs::tools::run_knn_quality},
+    {"precision", "bf16 stylizations against fp32 over the shared photos x paintings (PSNR, SSIM)",
+     gs::tools::run_precision},
 };
 
 void usage(std::FILE* out) {

@@ -11,7 +11,8 @@
 namespace gs::models {
 
 ag::Variable decode(const nn::Module& p, const ModelConfig& config, const ag::Variable& t) {
-  if (!needs_graph(p, "decoder.", t)) return ag::Variable(DecoderInference(p, config)(t.value()));
+  if (!needs_graph(p, "decoder.", t))  // under a training step's bf16 scope, in bf16 too
+    return ag::Variable(DecoderInference(p, config, nn::bf16_conv_scope() ? Precision::bf16 : Precision::fp32)(t.value()));
   return decode_layers(p, config, t);
 }
 

@@ -65,7 +65,9 @@ bool needs_graph(const nn::Module& params, const std::string& prefix, const ag::
 }
 
 ag::Variable encode_relu4_1(const nn::Module& params, const ModelConfig& config, const ag::Variable& x) {
-  if (!needs_graph(params, "encoder.", x)) return ag::Variable(EncoderInference(params, config)(x.value()));
+  if (!needs_graph(params, "encoder.", x))  // under a training step's bf16 scope, in bf16 too
+    return ag::Variable(
+        EncoderInference(params, config, nn::bf16_conv_scope() ? Precision::bf16 : Precision::fp32)(x.value()));
   return encode(params, config, x, {4})[0];
 }
 

@@ -8,6 +8,7 @@
 
 #include "arch/network.h"
 #include "autograd/profiler.h"
+#include "nn/bf16_maps.h"
 #include "nn/nhwc_layers.h"
 #include "tensor/allocator.h"
 #include "tensor/ops.h"
@@ -38,17 +39,39 @@ class PingPong {
 
 namespace {
 
-InferenceLayer make_layer(const nn::Module& p, const std::string& name, bool reflect, bool relu) {
-  const Tensor& w = p.get(name + ".weight").value();
-  const Tensor& b = p.get(name + ".bias").value();
-  const int zero_pad = reflect ? 0 : static_cast<int>(w.size(2) / 2);  // 3x3: 1, the 1x1 conv0: 0
-  return {nn::InferenceConv2d(w, b, nn::Conv2dParams{1, zero_pad}, relu), reflect, w.size(2), false, false};
+// A conv runs in bf16 when both its sides have a multiple of 16 channels: the 3-channel image
+// layers gain nothing from a bf16 kernel (few channels to pair up) and cost a tiny share of the time.
+bool bf16_shape(const Tensor& w) { return w.size(0) % 16 == 0 && w.size(1) % 16 == 0; }
+
+Precision effective(Precision asked) { return asked == Precision::bf16 && nn::bf16_supported() ? asked : Precision::fp32; }
+
+struct LayerSpec {
+  std::string name;
+  bool reflect, relu;
+};
+
+// The layers of one net; with bf16, the types of each conv's maps follow from its neighbours.
+std::vector<InferenceLayer> make_layers(const nn::Module& p, const std::vector<LayerSpec>& specs, Precision precision) {
+  std::vector<bool> bf16;
+  for (const LayerSpec& s : specs) bf16.push_back(precision == Precision::bf16 && bf16_shape(p.get(s.name + ".weight").value()));
+  std::vector<InferenceLayer> layers;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const Tensor& w = p.get(specs[i].name + ".weight").value();
+    const Tensor& b = p.get(specs[i].name + ".bias").value();
+    const int zero_pad = specs[i].reflect ? 0 : static_cast<int>(w.size(2) / 2);  // 3x3: 1, the 1x1 conv0: 0
+    const bool next_bf16 = i + 1 < specs.size() && bf16[i + 1];
+    const nn::ActivationTypes types{bf16[i], bf16[i] && next_bf16};
+    layers.push_back({nn::InferenceConv2d(w, b, nn::Conv2dParams{1, zero_pad}, specs[i].relu, types), specs[i].reflect,
+                      w.size(2), false, false, bf16[i] && (i == 0 || !bf16[i - 1])});
+  }
+  return layers;
 }
 
 // The maps one layer writes, in order: the padded input (reflect), the conv output, the pooled or
 // upsampled map. in: [N,H,W,C].
 std::vector<Shape> step_shapes(const InferenceLayer& l, Shape h) {
   std::vector<Shape> out;
+  if (l.convert_before) out.push_back(h = {h[0], h[1], h[2], h[3] / 2});  // packed bf16
   if (l.reflect) out.push_back(h = {h[0], h[1] + 2, h[2] + 2, h[3]});
   out.push_back(h = l.conv.out_shape(h));
   if (l.pool_after) out.push_back({h[0], (h[1] + 1) / 2, (h[2] + 1) / 2, h[3]});
@@ -77,22 +100,28 @@ Tensor apply(const InferenceLayer& l, Tensor h, nn::Upsample mode, PingPong& pp,
     return last && i == shapes.size() ? Tensor() : pp.next(s, h);
   };
   using ag::Kernel, ag::KernelTimer;
-  if (l.reflect) {
+  if (l.convert_before) {
+    const KernelTimer timer(Kernel::layout_nhwc);  // a change of element type, counted with the layout changes
+    h = nn::to_bf16_nhwc(h, out());
+  }
+  if (l.reflect) {  // a copy: works on packed bf16 maps as they are
     const KernelTimer timer(Kernel::reflection_pad_nhwc);
     h = nn::reflection_pad_nhwc(h, 1, out());
   }
   {
-    const double flops = ag::active_profile() ? 2.0 * shape_numel(shapes[i]) * h.size(3) * l.kernel * l.kernel : 0;
+    const double flops = ag::active_profile() ? 2.0 * shape_numel(shapes[i]) * (l.conv.types().dst_bf16 ? 2 : 1) *
+                                                    (l.conv.types().src_bf16 ? 2 : 1) * h.size(3) * l.kernel * l.kernel
+                                              : 0;
     const KernelTimer timer(Kernel::conv_nhwc, flops);  // 2 flops per multiply-add
     h = l.conv(h, out());
   }
   if (l.pool_after) {
     const KernelTimer timer(Kernel::max_pool_nhwc);
-    h = nn::max_pool2x2_ceil_nhwc(h, out());
+    h = l.conv.types().dst_bf16 ? nn::max_pool2x2_ceil_bf16_nhwc(h, out()) : nn::max_pool2x2_ceil_nhwc(h, out());
   }
   if (l.upsample_after) {
     const KernelTimer timer(Kernel::upsample_nhwc);
-    h = nn::upsample2x_nhwc(h, mode, out());
+    h = l.conv.types().dst_bf16 ? nn::upsample2x_bf16_nhwc(h, mode, out()) : nn::upsample2x_nhwc(h, mode, out());
   }
   return h;
 }
@@ -120,16 +149,20 @@ Tensor rows_of(const Tensor& x, int64_t r0, int64_t r1) { return x.slice(1, r0, 
 
 }  // namespace
 
-EncoderInference::EncoderInference(const nn::Module& p, const ModelConfig& config) : config_(config) {
+EncoderInference::EncoderInference(const nn::Module& p, const ModelConfig& config, Precision precision)
+    : config_(config), precision_(effective(precision)) {
   const bool vgg_normalised = config.encoder == EncoderLayout::vgg_normalised;
+  std::vector<LayerSpec> specs;
+  std::vector<bool> pool_after;
   for (const arch::ConvLayer& spec : arch::encoder_layers()) {
     if (!vgg_normalised && spec.torchvision_index < 0) continue;  // conv0 is vgg_normalised's own
     // The 1x1 conv0 has no padding; the 3x3 convs are reflection-padded in vgg_normalised.
-    InferenceLayer l = make_layer(p, std::string("encoder.") + spec.name, spec.kernel == 3 && vgg_normalised, spec.relu);
-    l.pool_after = spec.pool_after;
-    layers_.push_back(std::move(l));
+    specs.push_back({std::string("encoder.") + spec.name, spec.kernel == 3 && vgg_normalised, spec.relu});
+    pool_after.push_back(spec.pool_after);
     if (spec.relu_level == 4) break;
   }
+  layers_ = make_layers(p, specs, precision_);
+  for (size_t i = 0; i < layers_.size(); ++i) layers_[i].pool_after = pool_after[i];
 }
 
 Tensor EncoderInference::run_nhwc(const Tensor& x, PingPong& pp) const {
@@ -160,7 +193,8 @@ std::vector<Tensor> EncoderInference::relus(const Tensor& x) const {
   for (size_t i = 0; i < layers_.size(); ++i) {
     h = apply(layers_[i], h, nn::Upsample::nearest, pp, i + 1 == layers_.size());
     if (names[i] == "conv1_1" || names[i] == "conv2_1" || names[i] == "conv3_1" || names[i] == "conv4_1")
-      out.push_back(to_nchw(h));  // a copy: h lives in a buffer that the next layers overwrite
+      // a copy: h lives in a buffer that the next layers overwrite
+      out.push_back(to_nchw(layers_[i].conv.types().dst_bf16 ? nn::from_bf16_nhwc(h) : h));
   }
   return out;
 }
@@ -191,12 +225,16 @@ Tensor EncoderInference::operator()(const Tensor& x_in, int64_t strip_pixels) co
   return to_nchw(out);
 }
 
-DecoderInference::DecoderInference(const nn::Module& p, const ModelConfig& config) : config_(config) {
+DecoderInference::DecoderInference(const nn::Module& p, const ModelConfig& config, Precision precision)
+    : config_(config), precision_(effective(precision)) {
+  std::vector<LayerSpec> specs;
+  std::vector<bool> upsample_after;
   for (const arch::ConvLayer& spec : arch::decoder_layers()) {
-    InferenceLayer l = make_layer(p, std::string("decoder.") + spec.name, true, spec.relu);
-    l.upsample_after = spec.upsample_after;
-    layers_.push_back(std::move(l));
+    specs.push_back({std::string("decoder.") + spec.name, true, spec.relu});
+    upsample_after.push_back(spec.upsample_after);
   }
+  layers_ = make_layers(p, specs, precision_);
+  for (size_t i = 0; i < layers_.size(); ++i) layers_[i].upsample_after = upsample_after[i];
 }
 
 Tensor DecoderInference::run_nhwc(const Tensor& t, PingPong& pp) const {

@@ -42,6 +42,8 @@ struct Key {
   std::array<int64_t, 4> x, w;
   int stride, pad;
   bool bias, relu;
+  bool src_bf16 = false, dst_bf16 = false;  // forward_nhwc only: bf16 activations (then bf16 weights)
+  bool mixed = false;  // the other kinds under a Bf16ConvScope: bf16 products of our fp32 tensors
   auto operator<=>(const Key&) const = default;
 };
 
@@ -60,11 +62,12 @@ struct Plan {
   std::string impl;  // the kind and oneDNN's implementation name (as ONEDNN_VERBOSE prints it), for profiles
 };
 
-memory::desc plain_md(const memory::dims& dims, bool channels_last = false) {
+using dt = memory::data_type;
+memory::desc plain_md(const memory::dims& dims, bool channels_last = false, dt type = dt::f32) {
   tag t = dims.size() == 4 ? (channels_last ? tag::nhwc : tag::nchw) : tag::x;  // OIHW has NCHW's strides
-  return memory::desc(dims, memory::data_type::f32, t);
+  return memory::desc(dims, type, t);
 }
-memory::desc any_md(const memory::dims& dims) { return memory::desc(dims, memory::data_type::f32, tag::any); }
+memory::desc any_md(const memory::dims& dims, dt type = dt::f32) { return memory::desc(dims, type, tag::any); }
 
 memory::dims y_dims(const Key& k) {
   return {k.x[0], k.w[0], conv2d_out_size(k.x[2], k.w[2], {k.stride, k.pad}),
@@ -76,13 +79,17 @@ memory::dims b_dims(const Key& k) { return {k.w[0]}; }
 
 // Reads each argument's layout from the descriptor and prepares the reorders it needs.
 // With channels_last, the activations (src, dst) are NHWC on our side.
+// With src_bf16 / dst_bf16 (channels_last only), that activation is bf16 on our side too.
 Plan make_plan(const dnnl::primitive_desc_base& pd, dnnl::primitive primitive,
                const std::vector<std::pair<int, memory::dims>>& inputs,
-               const std::vector<std::pair<int, memory::dims>>& outputs, bool channels_last = false) {
+               const std::vector<std::pair<int, memory::dims>>& outputs, bool channels_last = false,
+               bool src_bf16 = false, bool dst_bf16 = false) {
   Plan plan{std::move(primitive), {}, pd.impl_info_str()};
   auto add = [&](int id, const memory::dims& dims, bool output) {
     const bool activation = id == DNNL_ARG_SRC || id == DNNL_ARG_DST;
-    Arg a{id, output, plain_md(dims, channels_last && activation), pd.query_md(dnnl::query::exec_arg_md, id), {}};
+    const bool bf16 = (id == DNNL_ARG_SRC && src_bf16) || (id == DNNL_ARG_DST && dst_bf16);
+    Arg a{id, output, plain_md(dims, channels_last && activation, bf16 ? dt::bf16 : dt::f32),
+          pd.query_md(dnnl::query::exec_arg_md, id), {}};
     if (a.needs_reorder()) {
       auto& e = cpu_engine();
       a.reorder = output ? dnnl::reorder(dnnl::reorder::primitive_desc(e, a.inner, e, a.user))
@@ -98,10 +105,21 @@ Plan make_plan(const dnnl::primitive_desc_base& pd, dnnl::primitive primitive,
 dnnl::convolution_forward::primitive_desc make_forward_pd(const Key& k, dnnl::prop_kind prop) {
   memory::dims strides{k.stride, k.stride}, padding{k.pad, k.pad};
   auto algo = dnnl::algorithm::convolution_direct;
-  auto desc = k.bias ? dnnl::convolution_forward::desc(prop, algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                       any_md(b_dims(k)), any_md(y_dims(k)), strides, padding, padding)
-                     : dnnl::convolution_forward::desc(prop, algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                       any_md(y_dims(k)), strides, padding, padding);
+  // bf16 activations: bf16 weights (fp32 accumulation and bias inside the kernel), and the
+  // activations pinned to channels-last, which the bf16 kernels read and write directly, so the
+  // maps pass from one conv to the next (through pad / pool / upsample) without any reorder.
+  memory::desc x_md = any_md(x_dims(k)), w_md = any_md(w_dims(k)), y_md = any_md(y_dims(k));
+  if (k.src_bf16) {
+    x_md = plain_md(x_dims(k), true, dt::bf16);
+    w_md = any_md(w_dims(k), dt::bf16);
+    y_md = plain_md(y_dims(k), true, k.dst_bf16 ? dt::bf16 : dt::f32);
+  } else if (k.mixed) {  // the reorders into the kernel's layouts convert x and w; y comes back in fp32
+    x_md = any_md(x_dims(k), dt::bf16);
+    w_md = any_md(w_dims(k), dt::bf16);
+  }
+  auto desc = k.bias ? dnnl::convolution_forward::desc(prop, algo, x_md, w_md, any_md(b_dims(k)), y_md, strides,
+                                                       padding, padding)
+                     : dnnl::convolution_forward::desc(prop, algo, x_md, w_md, y_md, strides, padding, padding);
   dnnl::primitive_attr attr;
   if (k.relu) {
     dnnl::post_ops ops;
@@ -147,22 +165,24 @@ Plan build_plan_of_kind(const Key& k) {
       std::vector<std::pair<int, memory::dims>> in{{DNNL_ARG_SRC, x_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}};
       if (k.bias) in.push_back({DNNL_ARG_BIAS, b_dims(k)});
       return make_plan(pd, dnnl::convolution_forward(pd), in, {{DNNL_ARG_DST, y_dims(k)}},
-                       k.kind == Kind::forward_nhwc);
+                       k.kind == Kind::forward_nhwc, k.src_bf16, k.dst_bf16);
     }
     case Kind::backward_data: {  // keyed without bias: the hint is the plain forward of these shapes
-      dnnl::convolution_backward_data::desc desc(algo, any_md(x_dims(k)), any_md(w_dims(k)), any_md(y_dims(k)), strides,
-                                                 padding, padding);
+      const dt in = k.mixed ? dt::bf16 : dt::f32;  // mixed: bf16 products, the gradient in fp32
+      dnnl::convolution_backward_data::desc desc(algo, any_md(x_dims(k)), any_md(w_dims(k), in), any_md(y_dims(k), in),
+                                                 strides, padding, padding);
       dnnl::convolution_backward_data::primitive_desc pd(desc, cpu_engine(), training_pd(k));
       return make_plan(pd, dnnl::convolution_backward_data(pd),
                        {{DNNL_ARG_DIFF_DST, y_dims(k)}, {DNNL_ARG_WEIGHTS, w_dims(k)}},
                        {{DNNL_ARG_DIFF_SRC, x_dims(k)}});
     }
     case Kind::backward_weights: {
-      auto desc = k.bias ? dnnl::convolution_backward_weights::desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                                    any_md(b_dims(k)), any_md(y_dims(k)), strides,
+      const dt in = k.mixed ? dt::bf16 : dt::f32;  // mixed: bf16 products, the weight gradients in fp32
+      auto desc = k.bias ? dnnl::convolution_backward_weights::desc(algo, any_md(x_dims(k), in), any_md(w_dims(k)),
+                                                                    any_md(b_dims(k)), any_md(y_dims(k), in), strides,
                                                                     padding, padding)
-                         : dnnl::convolution_backward_weights::desc(algo, any_md(x_dims(k)), any_md(w_dims(k)),
-                                                                    any_md(y_dims(k)), strides, padding, padding);
+                         : dnnl::convolution_backward_weights::desc(algo, any_md(x_dims(k), in), any_md(w_dims(k)),
+                                                                    any_md(y_dims(k), in), strides, padding, padding);
       dnnl::convolution_backward_weights::primitive_desc pd(desc, cpu_engine(), training_pd(k));
       std::vector<std::pair<int, memory::dims>> out{{DNNL_ARG_DIFF_WEIGHTS, w_dims(k)}};
       if (k.bias) out.push_back({DNNL_ARG_DIFF_BIAS, b_dims(k)});
@@ -241,8 +261,12 @@ void run(const Plan& plan, const std::vector<float*>& buffers) {
   run_locked(plan, buffers);
 }
 
+thread_local bool t_bf16_scope = false;  // Bf16ConvScope on this thread
+
 Key make_key(Kind kind, const Shape& x, const Shape& w, Conv2dParams p, bool bias, bool relu) {
-  return Key{kind, {x[0], x[1], x[2], x[3]}, {w[0], w[1], w[2], w[3]}, p.stride, p.pad, bias, relu};
+  Key k{kind, {x[0], x[1], x[2], x[3]}, {w[0], w[1], w[2], w[3]}, p.stride, p.pad, bias, relu};
+  k.mixed = kind != Kind::forward_nhwc && t_bf16_scope && bf16_supported();
+  return k;
 }
 
 // oneDNN wants at least one element everywhere; an empty batch has an all-zero answer.
@@ -329,6 +353,7 @@ struct InferenceConv2d::Impl {
   Tensor w, bias;  // OIHW, [Co] or undefined
   Conv2dParams p;
   bool relu;
+  ActivationTypes types;
   // The weights in each layout a primitive asked for (one, unless shapes pick other kernels).
   std::vector<std::pair<memory::desc, std::unique_ptr<Storage>>> laid_out;
 
@@ -344,32 +369,48 @@ struct InferenceConv2d::Impl {
   }
 };
 
-InferenceConv2d::InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dParams p, bool relu)
+InferenceConv2d::InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dParams p, bool relu, ActivationTypes types)
     : impl_(std::make_shared<Impl>()) {
+  if (types.dst_bf16 && !types.src_bf16)
+    throw std::invalid_argument("InferenceConv2d: a bf16 output needs a bf16 input");
   impl_->w = w.contiguous();
   impl_->bias = bias.defined() ? bias.contiguous() : Tensor();
   impl_->p = p;
   impl_->relu = relu;
+  impl_->types = types;
+  if (w.dim() == 4 && ((types.src_bf16 && w.size(1) % 2) || (types.dst_bf16 && w.size(0) % 2)))
+    throw std::invalid_argument("InferenceConv2d: bf16 maps need an even channel count, w " + shape_str(w.shape()));
 }
+
+ActivationTypes InferenceConv2d::types() const { return impl_->types; }
+
+namespace {
+// A map's channels as stored: bf16 maps hold two per float.
+int64_t stored_channels(int64_t c, bool bf16) { return bf16 ? c / 2 : c; }
+}  // namespace
 
 Shape InferenceConv2d::out_shape(const Shape& x) const {
   const Impl& m = *impl_;
   if (x.size() != 4) throw std::invalid_argument("InferenceConv2d: x must be [N,H,W,C], got " + shape_str(x));
-  const Shape y = conv2d_out_shape({x[0], x[3], x[1], x[2]}, m.w.shape(), m.bias.defined() ? m.bias.shape() : Shape{},
+  const int64_t ci = m.types.src_bf16 ? 2 * x[3] : x[3];
+  const Shape y = conv2d_out_shape({x[0], ci, x[1], x[2]}, m.w.shape(), m.bias.defined() ? m.bias.shape() : Shape{},
                                    m.p, "InferenceConv2d");
-  return {y[0], y[2], y[3], y[1]};
+  return {y[0], y[2], y[3], stored_channels(y[1], m.types.dst_bf16)};
 }
 
 Tensor InferenceConv2d::operator()(const Tensor& x, Tensor out_buffer) const {
   Impl& m = *impl_;
   if (x.dim() != 4 || !x.is_contiguous())
     throw std::invalid_argument("InferenceConv2d: x must be a contiguous [N,H,W,C] map, got " + shape_str(x.shape()));
-  const Shape x_nchw{x.size(0), x.size(3), x.size(1), x.size(2)};
+  const Shape x_nchw{x.size(0), m.types.src_bf16 ? 2 * x.size(3) : x.size(3), x.size(1), x.size(2)};
   const bool has_bias = m.bias.defined();
   const Shape y_nhwc = out_shape(x.shape());
   Tensor out = output_or_new(out_buffer, y_nhwc, "InferenceConv2d");
-  if (is_empty(x_nchw, {y_nhwc[0], y_nhwc[3], y_nhwc[1], y_nhwc[2]})) return out.fill_(0.f);
-  const auto plan_ptr = plan_for(make_key(Kind::forward_nhwc, x_nchw, m.w.shape(), m.p, has_bias, m.relu));
+  if (is_empty(x_nchw, {y_nhwc[0], m.w.size(0), y_nhwc[1], y_nhwc[2]})) return out.fill_(0.f);
+  Key key = make_key(Kind::forward_nhwc, x_nchw, m.w.shape(), m.p, has_bias, m.relu);
+  key.src_bf16 = m.types.src_bf16;
+  key.dst_bf16 = m.types.dst_bf16;
+  const auto plan_ptr = plan_for(key);
   const Plan& plan = *plan_ptr;
   std::vector<float*> buffers{const_cast<float*>(x.data()), m.w.data()};
   if (has_bias) buffers.push_back(m.bias.data());
@@ -383,6 +424,19 @@ Tensor InferenceConv2d::operator()(const Tensor& x, Tensor out_buffer) const {
   run_locked(plan, buffers, laid_out);
   return out;
 }
+
+bool bf16_supported() {
+  static const bool supported = [] {
+    const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+    const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);  // ISAs are bit sets: AMX includes it
+    return (isa & bf16) == bf16;
+  }();
+  return supported;
+}
+
+Bf16ConvScope::Bf16ConvScope(bool on) : previous_(t_bf16_scope) { t_bf16_scope = on; }
+Bf16ConvScope::~Bf16ConvScope() { t_bf16_scope = previous_; }
+bool bf16_conv_scope() { return t_bf16_scope && bf16_supported(); }
 
 size_t conv2d_cache_size() {
   std::lock_guard<std::mutex> lock(g_mutex);

@@ -64,18 +64,54 @@ Conv2dWeightGrads conv2d_backward_weights(const Tensor& x, const Tensor& gy, con
 // weights are put into the primitive's layout on first use and kept in this object: a network that
 // builds its layers once per call (one image in strips, content and style) lays each weight out
 // once. Build it anew whenever the weights may have changed (a training step).
+//
+// bf16 (`ActivationTypes`): with src_bf16 the input map holds bfloat16 values, the weights are
+// converted to bf16 once (with their layout) and the kernel multiplies in bf16 and accumulates in
+// fp32 (bias in fp32); with dst_bf16 the output is rounded to bf16 too, else it is fp32. bf16 maps
+// are packed two values to a float (nn/bf16_maps.h): a [N,H,W,C] bf16 map is a [N,H,W,C/2] tensor,
+// so C must be even, and x, out and out_shape use the packed shapes.
+struct ActivationTypes {
+  bool src_bf16 = false, dst_bf16 = false;  // dst_bf16 needs src_bf16
+};
+
 class InferenceConv2d {
  public:
   // w: [Co,Ci,k,k], bias: [Co] or undefined; both are read when the object is built.
-  InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dParams p = {}, bool relu = false);
+  InferenceConv2d(const Tensor& w, const Tensor& bias, Conv2dParams p = {}, bool relu = false,
+                  ActivationTypes types = {});
   // Writes into `out` if given (a contiguous [N,Ho,Wo,Co] tensor), else into a fresh one.
   Tensor operator()(const Tensor& x, Tensor out = {}) const;
   Shape out_shape(const Shape& x) const;  // [N,H,W,Ci] -> [N,Ho,Wo,Co]; throws on a mismatch
+  ActivationTypes types() const;
 
  private:
   struct Impl;
   std::shared_ptr<Impl> impl_;
 };
+
+// Whether this CPU runs bf16 convolutions natively (oneDNN's effective ISA has AVX512-BF16 or AMX;
+// ONEDNN_MAX_CPU_ISA can lower it). Without, oneDNN would emulate bf16, slower than fp32.
+bool bf16_supported();
+
+// Mixed precision for training: while one lives on a thread (with on), that thread's convolutions
+// through conv2d_forward, conv2d_backward_data and conv2d_backward_weights multiply in bf16 and sum
+// in fp32. Our tensors stay fp32 (the master weights, activations, gradients): the reorders that lay
+// the arguments out for oneDNN anyway convert them to bf16, and the results come back in fp32.
+// Without bf16_supported() it changes nothing. Scopes nest; the innermost decides.
+class Bf16ConvScope {
+ public:
+  explicit Bf16ConvScope(bool on = true);
+  ~Bf16ConvScope();
+  Bf16ConvScope(const Bf16ConvScope&) = delete;
+  Bf16ConvScope& operator=(const Bf16ConvScope&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// Whether a Bf16ConvScope is on for this thread (and bf16_supported()): the inference nets built
+// inside one (a training step's frozen encoder) follow it.
+bool bf16_conv_scope();
 
 // Number of cached primitives (for tests: repeated shapes must not add entries).
 size_t conv2d_cache_size();

@@ -60,7 +60,9 @@ struct Service::Impl {
         throw RequestError(415, "", "expected a multipart/form-data body with the fields content and style");
       std::vector<Part> parts;
       for (const auto& [name, f] : req.files) parts.push_back(Part{name, f.filename, f.content_type, f.content});
-      auto request = std::make_shared<StylizeRequest>(parse_stylize_form(parts, model.default_options(), graph));
+      graphstyle::StylizeOptions defaults = model.default_options();
+      defaults.precision = options.precision;  // the server's, for every request (one layout per worker context)
+      auto request = std::make_shared<StylizeRequest>(parse_stylize_form(parts, defaults, graph));
       JobLimits limits{options.max_pixels, options.max_side,
                        arrival + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.timeout_seconds))};
       auto answer = std::make_shared<std::promise<Answer>>();

@@ -27,6 +27,7 @@ struct ServeOptions {
   int read_timeout_seconds = 10;         // a client that stops sending
   size_t cache_bytes = 256u << 20;       // the style-feature cache
   int threads = 0;                       // per worker, 0 = OpenMP's default
+  graphstyle::Precision precision = graphstyle::Precision::fp32;  // of every request's convolutions
 };
 
 class Service {

@@ -15,6 +15,7 @@
 #include "server/service.h"
 #include "tools/args.h"
 #include "tools/isolated.h"
+#include "tools/stylize_options.h"
 
 namespace gs::tools {
 
@@ -27,6 +28,7 @@ const std::string kUsage =
     "  --workers N           stylizations at once (2)\n"
     "  --queue N             requests that may wait for a worker; more get 503 + Retry-After (8)\n"
     "  --threads N           threads per worker, 0 = OMP_NUM_THREADS or the cores (0)\n"
+    "  --precision fp32|bf16 the convolutions of every request (fp32; bf16: see graphstyle stylize --help)\n"
     "Limits:\n"
     "  --max-body BYTES      request body (33554432)\n"
     "  --max-pixels N        pixels per image, uploaded and after sizing (4194304); --max-side N (8192)\n"
@@ -55,7 +57,10 @@ int run_serve(const std::vector<std::string>& argv) {
   o.timeout_seconds = args.get_double("--timeout", o.timeout_seconds, 0.001, 86400);
   o.read_timeout_seconds = static_cast<int>(args.get_int("--read-timeout", o.read_timeout_seconds, 1, 3600));
   o.cache_bytes = static_cast<size_t>(args.get_int("--cache-mb", 256, 0, int64_t{1} << 20)) << 20;
+  o.precision = parse_precision(args);
   args.finish();
+  if (const std::string note = graphstyle::precision_note(o.precision); !note.empty())
+    std::fprintf(stderr, "graphstyle serve: %s\n", note.c_str());
 
   // The model file comes from anyone: a first read in a child turns a crash of libhdf5 into an error.
   check_in_child(model_path, [&] { graphstyle::Model::load(model_path); });

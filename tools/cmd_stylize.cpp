@@ -262,6 +262,8 @@ int run_stylize(const std::vector<std::string>& argv) {
   };
   const Colour colour = preserve ? Colour::preserve : luminance ? Colour::luminance : Colour::keep_style;
   Stylizer stylizer(model, o, opt, colour);
+  if (const std::string note = graphstyle::precision_note(o.precision); !note.empty())
+    std::fprintf(stderr, "graphstyle stylize: %s\n", note.c_str());
   const std::string from_model = opt.from_model(model);
   if (method == "gnn" && !from_model.empty()) std::printf("the model's recommended settings: %s\n", from_model.c_str());
 

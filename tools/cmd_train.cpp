@@ -44,6 +44,8 @@ const char* kUsage =
     "  --aggregator A       gat, mean, or gin, edgeconv, sage (README: Aggregators beyond MODEL.md), whose\n"
     "                       parameters start at their initialisation when the graph has none (gat)\n"
     "Optimisation:\n"
+    "  --precision fp32|bf16  the convolutions, forward and backward: bf16 products with fp32 weights,\n"
+    "                       Adam state and losses (mixed precision; fp32 without native bf16) (fp32)\n"
     "  --steps N            steps in all (160000); a resumed run continues up to N\n"
     "  --lr X               Adam's learning rate (1e-4), decayed as lr / (1 + lr-decay * step)\n"
     "  --lr-decay X         (5e-5)\n"
@@ -197,6 +199,8 @@ graphstyle::TrainOptions read_run_options(RunOptions& run) {
       run.choice("--aggregator", "gat", {"gat", "mean", "gin", "edgeconv", "sage"}), "--aggregator");
   o.metric = run.choice("--metric", "ncc", {"ncc", "euclidean"}) == "ncc" ? graphstyle::Metric::ncc
                                                                          : graphstyle::Metric::euclidean;
+  o.precision = run.choice("--precision", "fp32", {"fp32", "bf16"}) == "bf16" ? graphstyle::Precision::bf16
+                                                                            : graphstyle::Precision::fp32;
   o.seed = static_cast<uint64_t>(run.integer("--seed", 0, 0, INT64_MAX));
   o.save_every = run.integer("--save-every", 1000, 0, INT64_MAX);
   o.preview_every = run.integer("--preview-every", 500, 0, INT64_MAX);

@@ -13,6 +13,7 @@ namespace gs::tools {
 graphstyle::StylizeOptions StylizeOptions::for_model(const graphstyle::Model& model, graphstyle::Method method) const {
   graphstyle::StylizeOptions o = model.default_options();
   o.method = method;
+  o.precision = precision;
   if (method == graphstyle::Method::adain) {
     o.alpha = alpha ? static_cast<float>(*alpha) : 1.f;
     return o;
@@ -90,9 +91,15 @@ StylizeOptions parse_stylize_options(Args& args, const std::string& default_size
                                                                               : graphstyle::Metric::euclidean;
   o.knn = args.get_choice("--knn", "exact", {"exact", "approximate"}) == "exact" ? graphstyle::Knn::exact
                                                                                 : graphstyle::Knn::approximate;
+  o.precision = parse_precision(args);
   o.limits.max_pixels = args.get_int("--max-pixels", o.limits.max_pixels, 1, INT64_MAX);
   o.limits.max_side = args.get_int("--max-side", o.limits.max_side, 1, INT64_MAX);
   return o;
+}
+
+graphstyle::Precision parse_precision(Args& args) {
+  return args.get_choice("--precision", "fp32", {"fp32", "bf16"}) == "bf16" ? graphstyle::Precision::bf16
+                                                                            : graphstyle::Precision::fp32;
 }
 
 std::string stylize_options_usage(const std::string& default_size) {
@@ -114,6 +121,8 @@ std::string stylize_options_usage(const std::string& default_size) {
          "  --metric ncc|euclidean  k-NN similarity for the style neighbours (ncc)\n"
          "  --knn exact|approximate  exact k-NN, or a faster candidate search for large images (exact;\n"
          "                      the same edges up to about 1024 x 1024, see README)\n"
+         "  --precision fp32|bf16  the encoder's and decoder's convolutions; bf16 is faster on AVX512-BF16\n"
+         "                      CPUs (README: its difference from fp32); the graph stage stays fp32 (fp32)\n"
          "  --max-pixels N      refuse larger input images (64000000); --max-side N likewise (16384)\n";
 }
 

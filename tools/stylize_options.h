@@ -22,6 +22,7 @@ struct StylizeOptions {
   std::optional<graphstyle::Aggregator> aggregator;  // when given; else the model's (its family, or gat)
   graphstyle::Metric metric = graphstyle::Metric::ncc;
   graphstyle::Knn knn = graphstyle::Knn::exact;
+  graphstyle::Precision precision = graphstyle::Precision::fp32;
   graphstyle::ImageLimits limits;
 
   // The API's options for a model and method: what was given, else the model's defaults (its patch
@@ -33,11 +34,14 @@ struct StylizeOptions {
 };
 
 // --size, --style-size, --alpha, --mix, --k, --kc, --patch, --stroke, --deformable, --aggregator, --metric, --knn,
-// --max-pixels, --max-side. `default_size` is --size's default.
+// --precision, --max-pixels, --max-side. `default_size` is --size's default.
 StylizeOptions parse_stylize_options(Args& args, const std::string& default_size);
 
 // --mix's value: a number in [0, 1], or content (0) or adain (1).
 double parse_mix(const std::string& text);
+
+// --precision fp32|bf16 (default fp32).
+graphstyle::Precision parse_precision(Args& args);
 
 // The usage lines of those options (the --size line says default_size).
 std::string stylize_options_usage(const std::string& default_size);

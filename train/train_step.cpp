@@ -9,6 +9,7 @@
 #include "models/decoder.h"
 #include "models/encoder.h"
 #include "nn/losses.h"
+#include "nn/onednn_conv.h"
 
 namespace gs::train {
 
@@ -68,6 +69,7 @@ std::string StepTimes::str() const {
 
 StepResult compute_gradients(models::Stylizer& model, const Tensor& content, const Tensor& style,
                              const StepOptions& options, StepTrace* trace, const GradientSync* sync) {
+  const nn::Bf16ConvScope precision(options.bf16);  // every convolution of the step, forward and backward
   const nn::Module& params = model.params();
   const models::ModelConfig& config = model.config();
   model.params().zero_grad();

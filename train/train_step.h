@@ -26,6 +26,9 @@ struct StepOptions {
   // own features. MODEL.md's Lc compares with t, the graph stage's output, so nothing else pulls the
   // output toward the photo's structure.
   float photo_weight = 0.f;
+  // Mixed precision: the step's convolutions multiply in bf16 (nn::Bf16ConvScope); everything
+  // else, the parameters and Adam included, stays fp32.
+  bool bf16 = false;
 };
 
 // Seconds spent per phase of one step.

@@ -67,7 +67,7 @@ void graphstyle_context_free(graphstyle_context* context);
  *   int:    k, kc, patch, deformable (0/1), threads (0 = the default), trim_heap (0/1)
  *   float:  alpha, stroke, mix (0 = content .. 1 = AdaIN(Fc, Fs))
  *   string: method (gnn | adain), aggregator (gat | mean | gin | edgeconv | sage), metric (ncc | euclidean),
- *           knn (exact | approximate)
+ *           knn (exact | approximate), precision (fp32 | bf16; bf16 runs in fp32 on a CPU without native bf16)
  * An unknown field or a value out of range fails with GRAPHSTYLE_INVALID_ARGUMENT. */
 graphstyle_status graphstyle_options_create(const graphstyle_model* model, graphstyle_options** options);
 void graphstyle_options_free(graphstyle_options* options);

@@ -31,6 +31,12 @@ struct ModelInfo {
 
 class Model;
 
+// The precision a call asking for `requested` runs its convolutions in on this CPU: bf16 needs
+// native support (AVX512-BF16 or AMX, as oneDNN detects it); otherwise fp32.
+Precision effective_precision(Precision requested);
+// "" when `requested` runs as asked; else one line saying what runs instead and why.
+std::string precision_note(Precision requested);
+
 // A style image encoded once (Model::encode_style), for stylizing many contents with it: a service
 // keeps the popular styles' features instead of encoding them on every call. Immutable and shared
 // by copies; any number of threads may use one at once.

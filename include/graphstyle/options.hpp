@@ -25,6 +25,7 @@ enum class Metric { ncc, euclidean };  // the k-NN similarity for the style neig
 // coarse level and from the neighbours' matches, each scored exactly; the same as exact up to about
 // 1024 x 1024 pixels, where no coarse level is needed).
 enum class Knn { exact, approximate };
+enum class Precision { fp32, bf16 };  // of the encoder's and decoder's convolutions
 
 struct StylizeOptions {
   Method method = Method::gnn;
@@ -40,6 +41,11 @@ struct StylizeOptions {
   Aggregator aggregator = Aggregator::gat;  // default_options(): the model's family if it has one
   Metric metric = Metric::ncc;
   Knn knn = Knn::exact;
+  // The encoder's and decoder's convolutions: fp32, or bf16 products with fp32 sums (faster on a CPU
+  // with AVX512-BF16; the README states its difference from fp32 and its speed). The graph stage
+  // (k-NN, attention, AdaIN) is fp32 either way. Where the CPU lacks native bf16 the call runs in
+  // fp32: effective_precision() (graphstyle/model.hpp) says which runs.
+  Precision precision = Precision::fp32;
 
   // Threads for this call's parallel loops and oneDNN kernels; 0 = the calling thread's OpenMP
   // default (OMP_NUM_THREADS or the cores). Set for the call only, on the calling thread.

@@ -74,6 +74,14 @@ class QualityMeter {
   std::unique_ptr<Impl> impl_;
 };
 
+// Two images of one size compared pixel for pixel, e.g. a stylization at StylizeOptions::precision
+// bf16 against the same at fp32 (both as_saved, as a user gets them):
+//   psnr: 10 log10(1 / mean squared difference) over all RGB values in [0, 1]; infinity if equal.
+//   ssim: SSIM of their grey levels, as QualityMetrics::ssim (each at least 11 x 11 pixels).
+// OptionError naming "b" when the sizes differ.
+double psnr(const Image& a, const Image& b);
+double ssim(const Image& a, const Image& b);
+
 // An image as saved to an 8-bit file and read back (to_float(to_rgb8(image))): measure this, not a
 // stylizer's float output, and the metrics equal those of the saved file.
 Image as_saved(const Image& image);

@@ -55,6 +55,10 @@ struct TrainOptions {
   bool deformable = true;
   Aggregator aggregator = Aggregator::gat;
   Metric metric = Metric::ncc;
+  // Of every convolution, forward and backward: bf16 products with fp32 sums, while the weights,
+  // Adam's state, the activations between layers and the losses stay fp32 (mixed precision). On a
+  // CPU without native bf16 it trains in fp32 (effective_precision, graphstyle/model.hpp).
+  Precision precision = Precision::fp32;
   uint64_t seed = 0;
   // What messages call the two folders (a front end may put its own names for them here).
   std::string content_label = "content_dir", style_label = "style_dir";

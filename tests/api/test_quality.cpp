@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -113,4 +114,17 @@ TEST_CASE("StopSignals: a signal is recorded, not acted on; one instance at a ti
   std::raise(SIGTERM);
   CHECK(signals.requested());
   CHECK(signals.signal_number() == SIGTERM);
+}
+
+TEST_CASE("psnr and ssim of two images: known answers; sizes must match") {
+  const graphstyle::Image a = gs::test::smooth_image(32, 24, 0.f);
+  graphstyle::Image b = a;
+  for (float& v : b.pixels) v += 0.1f;  // mean squared difference 0.01: 20 dB
+  CHECK(graphstyle::psnr(a, b) == doctest::Approx(20.0).epsilon(1e-5));
+  CHECK(std::isinf(graphstyle::psnr(a, a)));
+  CHECK(graphstyle::ssim(a, a) == doctest::Approx(1.0));
+  CHECK(graphstyle::ssim(a, gs::test::smooth_image(32, 24, 2.f)) < 0.9);
+  CHECK_THROWS_WITH_AS(graphstyle::psnr(a, gs::test::smooth_image(24, 32, 0.f)), contains("b is 24x32"),
+                       graphstyle::OptionError);
+  CHECK_THROWS_AS(graphstyle::ssim(a, gs::test::smooth_image(24, 32, 0.f)), graphstyle::OptionError);
 }
