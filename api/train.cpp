@@ -32,6 +32,7 @@ void add_phases(gs::ag::Profile& profile, const gs::train::StepTimes& t) {
         std::pair{"loss backward", t.loss_backward}, std::pair{"decode backward", t.decode_backward},
         std::pair{"graph backward", t.graph_backward}, std::pair{"update", t.update}})
     profile.add_stage(name, seconds);
+  if (t.reduce > 0) profile.add_stage("reduce (waiting for the other ranks)", t.reduce);
 }
 
 std::vector<std::string> images_of(const std::string& folder, const std::string& label) {
@@ -165,7 +166,8 @@ TrainResult Trainer::run(const TrainCallbacks& callbacks) {
     const gs::train::TrainingResult r =
         gs::train::train(*impl_->model, o, impl_->resume ? &*impl_->resume : nullptr, stop);
     impl_->step = r.steps_done;
-    return TrainResult{r.steps_done, r.stopped, TrainStep{r.steps_done, r.last.loss, r.last.loss_content, r.last.loss_style}};
+    return TrainResult{r.steps_done, r.stopped,
+                       TrainStep{r.steps_done, r.last.loss, r.last.loss_content, r.last.loss_style}, r.skipped_files};
   });
 }
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "autograd/backward_hooks.h"
 #include "autograd/profiler.h"
 #include "tensor/ops.h"
 
@@ -11,11 +12,14 @@ namespace gs::ag {
 
 namespace {
 thread_local bool g_grad_enabled = true;
+thread_local const BackwardHooks* g_hooks = nullptr;
 }
 
 bool grad_enabled() { return g_grad_enabled; }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+BackwardHooksScope::BackwardHooksScope(const BackwardHooks& hooks) : previous_(g_hooks) { g_hooks = &hooks; }
+BackwardHooksScope::~BackwardHooksScope() { g_hooks = previous_; }
 
 Variable::Variable(Tensor value, bool requires_grad) : impl_(std::make_shared<Impl>()) {
   impl_->value = std::move(value);
@@ -107,6 +111,11 @@ void backward(const std::vector<Variable>& roots, const std::vector<Tensor>& see
       node->grad = Tensor();
       node->inputs.clear();
       node->backward = nullptr;
+      if (g_hooks && g_hooks->after_op) g_hooks->after_op();
+    } else if (g_hooks && g_hooks->gradient_ready && node->grad.defined()) {
+      // A leaf comes before every node that uses it in `order` (a post-order), so all of them have
+      // added their share to its gradient by now.
+      g_hooks->gradient_ready(node);
     }
     it->reset();
   }

@@ -71,6 +71,11 @@ int64_t BatchLoader::skipped_files() const {
   return static_cast<int64_t>(bad_files_.size());
 }
 
+std::vector<size_t> BatchLoader::skipped_indices() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {bad_files_.begin(), bad_files_.end()};
+}
+
 Tensor BatchLoader::load_sample(int64_t n) {
   const int64_t F = static_cast<int64_t>(files_.size());
   const int64_t epoch = n / F;

@@ -49,6 +49,7 @@ class BatchLoader {
   int64_t position() const { return next_batch_ * options_.batch; }  // samples handed out so far
   void seek(int64_t position);         // resume; must be a multiple of the batch size
   int64_t skipped_files() const;
+  std::vector<size_t> skipped_indices() const;  // the unreadable files' positions in the file list, ascending
   size_t size() const { return files_.size(); }
 
  private:

@@ -58,7 +58,7 @@ const char* kUsage =
     "  --photo-weight X     adds X * mse(relu4_1(out), relu4_1(photo)): a content term against the photo (0)\n"
     "  --seed N             parameter initialisation, data order and crops (0)\n"
     "Output, in --out DIR:\n"
-    "  log.csv              step, lr, loss, loss_content, loss_style, seconds, skipped_files\n"
+    "  log.csv              step, lr, loss, loss_content, loss_style, seconds, skipped_files, reduce_seconds\n"
     "  checkpoint.h5        every --save-every N steps (1000), when stopped, and at the end\n"
     "  preview_STEP.png     every --preview-every N steps (500; 0 = never): the first 2 content images\n"
     "                       in the first 2 styles, at the crop size\n"
@@ -256,6 +256,20 @@ void record_threads(Settings& settings, const Settings* resume) {
                      threads.c_str(), value.c_str(), value.c_str());
 }
 
+// Likewise the gradients are summed per rank first: the same losses again need as many ranks. Any
+// number resumes a checkpoint, only not to the last digit.
+void record_ranks(Settings& settings, const Settings* resume, int ranks, bool root) {
+  const std::string here = std::to_string(ranks);
+  settings.push_back({"ranks", here});
+  if (resume)
+    for (const auto& [name, value] : *resume)
+      if (name == "ranks" && value != here && root)
+        std::fprintf(stderr,
+                     "note: %s data-parallel rank(s) here, %s in the checkpoint's run: training continues, with "
+                     "losses that differ in the last digits from an uninterrupted run\n",
+                     here.c_str(), value.c_str());
+}
+
 int train_command(const std::vector<std::string>& argv, const graphstyle::DistributedTraining& ranks) {
   Args args(argv, kUsage);
   if (args.help()) {
@@ -279,6 +293,7 @@ int train_command(const std::vector<std::string>& argv, const graphstyle::Distri
   if (o.out_dir.empty()) throw std::invalid_argument("option --out DIR is required (see --help)");
   o.settings = run.recorded();
   record_threads(o.settings, resumed);
+  record_ranks(o.settings, resumed, ranks.size(), ranks.rank() == 0);
   require_folder(o.content_dir, "--content");
   require_folder(o.style_dir, "--style");
   o.content_label = "--content";
@@ -334,6 +349,9 @@ int train_command(const std::vector<std::string>& argv, const graphstyle::Distri
   // Rank 0 reports and gives the exit code: mpirun ends the whole job as soon as one rank exits
   // non-zero, which must not happen before rank 0 has saved.
   if (!root) return 0;
+  if (result.skipped_files > 0)
+    std::printf("skipped %lld unreadable image%s (named in the warnings above)\n", (long long)result.skipped_files,
+                result.skipped_files == 1 ? "" : "s");
   if (result.stopped) {
     const int signal = signals.signal_number() ? signals.signal_number() : SIGTERM;  // 0: another rank's signal
     std::printf("stopped by signal %d after step %lld; saved %s\n  continue with: graphstyle train --resume %s\n",

@@ -8,6 +8,7 @@
 // every function below is trivial. MPI is only ever called from the thread that joined.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -31,26 +32,34 @@ ProcessGroup process_group();
 void broadcast_from_root(std::vector<Tensor>& tensors);  // every tensor takes rank 0's values
 void sum_over_processes(std::vector<double>& values);    // in place, the same result on every rank
 bool any_process(bool value);                            // true on every rank when it is true on one
+void union_over_processes(std::vector<uint8_t>& flags);  // in place: 1 where any rank has 1
 
-// Averages gradients over the ranks in buckets of about `bucket_bytes`, in the order the parameters
-// are given to start(). Each bucket's non-blocking allreduce starts as soon as start() is called with
-// its parameters (after that part of the backward), so it can proceed while the rest of the backward
-// runs; finish() waits for all and replaces each gradient by the mean. The bucket layout is fixed, so
-// the sums, and a run, are reproducible for a given number of ranks.
+// Averages gradients over the ranks in buckets of about `bucket_bytes`, as PyTorch's DDP does. The
+// buckets are cut once from the parameters in the order their gradients become final during the
+// backward. The backward reports each final gradient (gradient_ready, from ag::BackwardHooks); a
+// bucket's non-blocking allreduce starts as soon as all its gradients are final, and progress(),
+// called between the backward's ops, lets the started ones advance while the backward computes
+// (Open MPI moves a non-blocking collective only inside MPI calls, so without it they would wait for
+// finish()). finish() starts what is left (a parameter without a gradient sends zeros), waits for all
+// and replaces each gradient by the mean. Buckets always start in their fixed order, the same on
+// every rank as MPI requires, so the sums, and a run, are reproducible for a given number of ranks.
 class GradientAverager {
  public:
-  explicit GradientAverager(size_t bucket_bytes = 4u << 20);
+  explicit GradientAverager(const std::vector<ag::Variable>& params, size_t bucket_bytes = 4u << 20);
   ~GradientAverager();
   GradientAverager(const GradientAverager&) = delete;
   GradientAverager& operator=(const GradientAverager&) = delete;
 
-  void start(const std::vector<ag::Variable>& params);  // their gradients are final on this rank
-  void finish();                                        // every started gradient is now the mean
+  void gradient_ready(const void* param);  // Variable::id() of a parameter whose gradient is final; others are ignored
+  void progress();                         // MPI_Test on the started buckets
+  void finish();                           // every parameter's gradient is now the mean over the ranks
+  size_t buckets() const;
 
  private:
   struct Bucket;
-  size_t bucket_bytes_;
   std::vector<std::unique_ptr<Bucket>> buckets_;
+  std::vector<std::pair<const void*, size_t>> bucket_of_;  // parameter id -> its bucket, sorted by id
+  size_t next_ = 0;                                        // the next bucket to start
 };
 
 }  // namespace gs::train

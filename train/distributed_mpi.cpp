@@ -6,6 +6,7 @@
 #define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -82,68 +83,103 @@ bool any_process(bool value) {
   return v != 0;
 }
 
+void union_over_processes(std::vector<uint8_t>& flags) {
+  if (!several() || flags.empty()) return;
+  check(MPI_Allreduce(MPI_IN_PLACE, flags.data(), static_cast<int>(flags.size()), MPI_UINT8_T, MPI_MAX,
+                      MPI_COMM_WORLD),
+        "MPI_Allreduce");
+}
+
 struct GradientAverager::Bucket {
   std::vector<ag::Variable> params;
-  std::vector<bool> had_grad;  // the same on every rank: each runs the same graph
   std::vector<float> values;  // the params' gradients back to back, in their order
+  size_t waiting = 0;         // params whose gradient is not final yet in this step
+  std::vector<bool> had_grad;  // the same on every rank: each runs the same graph
   MPI_Request request = MPI_REQUEST_NULL;
+
+  // Copies the gradients (zeros where a parameter has none) and starts their sum over the ranks.
+  void start() {
+    size_t total = 0;
+    for (const ag::Variable& p : params) total += p.value().numel();
+    values.assign(total, 0.f);
+    had_grad.clear();
+    size_t at = 0;
+    for (const ag::Variable& p : params) {
+      had_grad.push_back(p.has_grad());
+      if (p.has_grad()) {
+        const Tensor g = p.grad().contiguous();
+        std::memcpy(values.data() + at, g.data(), g.numel() * sizeof(float));
+      }
+      at += p.value().numel();
+    }
+    check(MPI_Iallreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_FLOAT, MPI_SUM,
+                         MPI_COMM_WORLD, &request),
+          "MPI_Iallreduce");
+  }
 };
 
-GradientAverager::GradientAverager(size_t bucket_bytes) : bucket_bytes_(bucket_bytes) {}
+GradientAverager::GradientAverager(const std::vector<ag::Variable>& params, size_t bucket_bytes) {
+  size_t bytes = bucket_bytes;  // starts a bucket at the first parameter
+  for (const ag::Variable& p : params) {
+    if (bytes >= bucket_bytes) {
+      buckets_.push_back(std::make_unique<Bucket>());
+      bytes = 0;
+    }
+    Bucket& b = *buckets_.back();
+    b.params.push_back(p);
+    bytes += p.value().numel() * sizeof(float);
+    bucket_of_.push_back({p.id(), buckets_.size() - 1});
+  }
+  std::sort(bucket_of_.begin(), bucket_of_.end());
+  for (auto& b : buckets_) b->waiting = b->params.size();
+}
 
 GradientAverager::~GradientAverager() {
-  for (auto& b : buckets_)  // only after an exception between start and finish
+  for (auto& b : buckets_)  // only after an exception between the backward and finish
     if (b->request != MPI_REQUEST_NULL) MPI_Wait(&b->request, MPI_STATUS_IGNORE);
 }
 
-void GradientAverager::start(const std::vector<ag::Variable>& params) {
+size_t GradientAverager::buckets() const { return buckets_.size(); }
+
+void GradientAverager::gradient_ready(const void* param) {
   if (!several()) return;
-  auto launch = [&](std::unique_ptr<Bucket> b) {
-    check(MPI_Iallreduce(MPI_IN_PLACE, b->values.data(), static_cast<int>(b->values.size()), MPI_FLOAT, MPI_SUM,
-                         MPI_COMM_WORLD, &b->request),
-          "MPI_Iallreduce");
-    buckets_.push_back(std::move(b));
-  };
-  auto bucket = std::make_unique<Bucket>();
-  for (const ag::Variable& p : params) {
-    const int64_t n = p.value().numel();
-    const size_t at = bucket->values.size();
-    bucket->values.resize(at + n, 0.f);  // a parameter without a gradient contributes zeros
-    if (p.has_grad()) {
-      const Tensor g = p.grad().contiguous();
-      std::memcpy(bucket->values.data() + at, g.data(), n * sizeof(float));
-    }
-    bucket->params.push_back(p);
-    bucket->had_grad.push_back(p.has_grad());
-    if (bucket->values.size() * sizeof(float) >= bucket_bytes_) {
-      launch(std::move(bucket));
-      bucket = std::make_unique<Bucket>();
-    }
+  const auto it = std::lower_bound(bucket_of_.begin(), bucket_of_.end(), std::make_pair(param, size_t{0}));
+  if (it == bucket_of_.end() || it->first != param) return;  // not a parameter being averaged (a cut, say)
+  --buckets_[it->second]->waiting;
+  // In bucket order only: a later bucket that is complete first waits for the ones before it.
+  while (next_ < buckets_.size() && buckets_[next_]->waiting == 0) buckets_[next_++]->start();
+}
+
+void GradientAverager::progress() {
+  if (!several()) return;
+  for (size_t i = 0; i < next_; ++i) {
+    int done = 0;  // a finished request becomes MPI_REQUEST_NULL, which tests (and waits) as done at once
+    check(MPI_Test(&buckets_[i]->request, &done, MPI_STATUS_IGNORE), "MPI_Test");
   }
-  if (!bucket->params.empty()) launch(std::move(bucket));
 }
 
 void GradientAverager::finish() {
   if (!several()) return;
+  while (next_ < buckets_.size()) buckets_[next_++]->start();
   const float scale = 1.f / static_cast<float>(process_group().size);
   for (auto& b : buckets_) {
     check(MPI_Wait(&b->request, MPI_STATUS_IGNORE), "MPI_Wait");
     size_t at = 0;
     for (size_t k = 0; k < b->params.size(); ++k) {
       ag::Variable& p = b->params[k];
-      if (!b->had_grad[k]) {
-        at += p.value().numel();
-        continue;
+      const int64_t n = p.value().numel();
+      if (b->had_grad[k]) {
+        Tensor mean = Tensor::empty(p.value().shape());
+        float* out = mean.data();
+        for (int64_t i = 0; i < n; ++i) out[i] = b->values[at + i] * scale;
+        p.zero_grad();
+        p.add_grad(mean);
       }
-      Tensor mean = Tensor::empty(p.value().shape());
-      float* out = mean.data();
-      for (int64_t i = 0; i < mean.numel(); ++i) out[i] = b->values[at + i] * scale;
-      at += mean.numel();
-      p.zero_grad();
-      p.add_grad(mean);
+      at += n;
     }
+    b->waiting = b->params.size();
   }
-  buckets_.clear();
+  next_ = 0;
 }
 
 }  // namespace gs::train

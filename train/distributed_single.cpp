@@ -17,12 +17,15 @@ ProcessGroup process_group() { return {}; }
 void broadcast_from_root(std::vector<Tensor>&) {}
 void sum_over_processes(std::vector<double>&) {}
 bool any_process(bool value) { return value; }
+void union_over_processes(std::vector<uint8_t>&) {}
 
 struct GradientAverager::Bucket {};
-GradientAverager::GradientAverager(size_t bucket_bytes) : bucket_bytes_(bucket_bytes) {}
+GradientAverager::GradientAverager(const std::vector<ag::Variable>&, size_t) {}
 GradientAverager::~GradientAverager() = default;
-void GradientAverager::start(const std::vector<ag::Variable>&) {}
+void GradientAverager::gradient_ready(const void*) {}
+void GradientAverager::progress() {}
 void GradientAverager::finish() {}
+size_t GradientAverager::buckets() const { return 0; }
 
 }  // namespace gs::train
 #endif

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 
 #include "autograd/ops.h"
 #include "autograd/to_dot.h"
@@ -41,14 +42,6 @@ std::string step_dot(const nn::Module& params, const ag::Variable& loss, const a
       {"t (cut: the decoder's input)", t_cut}};
   for (const nn::Parameter& p : params.parameters()) names.push_back({p.name, p.var});
   return ag::to_dot({loss, out, t}, names);
-}
-
-// The decoder's trainable parameters (decoder.*) or the others (the graph stage's), in module order.
-std::vector<ag::Variable> trainable_group(const nn::Module& params, bool decoder) {
-  std::vector<ag::Variable> group;
-  for (const nn::Parameter& p : params.parameters())
-    if (p.var.requires_grad() && (p.name.rfind("decoder.", 0) == 0) == decoder) group.push_back(p.var);
-  return group;
 }
 }  // namespace
 
@@ -98,6 +91,7 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
   lap(clock, r.times.decode_forward);
   ag::Variable out_cut(out.value(), true);
 
+  std::optional<ag::BackwardHooksScope> hooks;
   {
     const std::vector<ag::Variable> out_features = models::encode(params, config, out_cut, kStyleLayers);
     const ag::Variable lc = nn::content_loss(out_features[3], t_cut);  // t is the detached target
@@ -111,6 +105,7 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
     r.loss_style = ls.value().item();
     lap(clock, r.times.loss_forward);
     if (trace && trace->want_dot) trace->dot = step_dot(params, loss, out, out_cut, t, t_cut);
+    if (sync) hooks.emplace(sync->backward);
     loss.backward();
   }  // the loss network's graph is gone here
   lap(clock, r.times.loss_backward);
@@ -119,14 +114,14 @@ StepResult compute_gradients(models::Stylizer& model, const Tensor& content, con
     trace->out = out.value();
   }
 
+  // The decoder's buckets start during its backward and progress during the graph stage's.
   ag::backward({out}, {out_cut.grad()});
   out = out_cut = ag::Variable();
-  if (sync) sync->ready(trainable_group(params, true));  // averaging the decoder overlaps the graph backward
   lap(clock, r.times.decode_backward);
   ag::backward({t}, {t_cut.grad()});
   t = t_cut = ag::Variable();
-  if (sync) sync->ready(trainable_group(params, false));
   lap(clock, r.times.graph_backward);
+  hooks.reset();
   if (sync) sync->finish(r);
   lap(clock, r.times.reduce);
 

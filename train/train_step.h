@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "autograd/backward_hooks.h"
 #include "models/graph_stage.h"
 #include "models/stylizer.h"
 #include "train/adam.h"
@@ -54,9 +55,10 @@ struct StepResult {
 
 // Data-parallel hooks (train/distributed.h); a one-process run has none.
 struct GradientSync {
-  // These parameters' gradients are final on this rank (the decoder's, then the graph stage's).
-  std::function<void(const std::vector<ag::Variable>& params)> ready;
-  // Waits until every gradient is the mean over the ranks, and averages the losses too.
+  // Installed during the backward: each parameter's gradient as soon as it is final starts its
+  // bucket's reduction, and the reductions progress between the backward's ops.
+  ag::BackwardHooks backward;
+  // Waits until every gradient is the mean over the ranks (StepTimes::reduce), and averages the losses too.
   std::function<void(StepResult& result)> finish;
 };
 

@@ -90,6 +90,25 @@ data::LoaderOptions loader_options(const TrainerOptions& o, uint64_t stream, con
           .on_skipped_file = o.on_skipped_file};
 }
 
+// The unreadable files met on any rank, each counted once: ranks read the same file lists and two of
+// them can meet the same bad file (in different epochs), so their own counts cannot simply be added.
+// The sets are exchanged (a flag per file, MPI_MAX) only after a step in which some rank met a new one,
+// which the sum of the ranks' counts shows the same way on every rank.
+struct SkippedFiles {
+  int64_t sum_seen = 0;  // the sum of the ranks' own counts at the last exchange
+  int64_t total = 0;
+
+  void update(int64_t sum, const data::BatchLoader& contents, const data::BatchLoader& styles) {
+    if (sum == sum_seen) return;
+    sum_seen = sum;
+    std::vector<uint8_t> met(contents.size() + styles.size(), 0);
+    for (size_t i : contents.skipped_indices()) met[i] = 1;
+    for (size_t i : styles.skipped_indices()) met[contents.size() + i] = 1;
+    union_over_processes(met);
+    total = std::count(met.begin(), met.end(), uint8_t{1});
+  }
+};
+
 // Which good state is left: the checkpoint this run saved last, else the one it resumed from.
 std::string diverged_message(int64_t step, const StepResult& r, const std::string& saved_file, int64_t saved_step,
                              int64_t resumed_step) {
@@ -165,18 +184,30 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     preview = std::make_unique<PreviewSheet>(o.content_files, o.style_files, o.preview_pairs, o.crop, o.content_label,
                                              o.style_label);
 
-  GradientAverager averager;
+  // The backward computes the decoder's gradients from its last layer to its first, then the graph
+  // stage's: the reverse of the parameters' order, which is the order the buckets can start in.
+  std::vector<ag::Variable> backward_order = model.params().trainable();
+  std::reverse(backward_order.begin(), backward_order.end());
+  GradientAverager averager(backward_order);
+  SkippedFiles skipped;
   GradientSync sync;
-  sync.ready = [&](const std::vector<ag::Variable>& params) { averager.start(params); };
+  sync.backward.gradient_ready = [&](const void* param) { averager.gradient_ready(param); };
+  sync.backward.after_op = [&] { averager.progress(); };
   sync.finish = [&](StepResult& r) {
     averager.finish();
-    std::vector<double> losses{r.loss, r.loss_content, r.loss_style};
-    sum_over_processes(losses);
-    r.loss = static_cast<float>(losses[0] / group.size);
-    r.loss_content = static_cast<float>(losses[1] / group.size);
-    r.loss_style = static_cast<float>(losses[2] / group.size);
+    // The ranks' own counts of unreadable files ride along with the losses.
+    std::vector<double> sums{r.loss, r.loss_content, r.loss_style,
+                             double(contents.skipped_files() + styles.skipped_files())};
+    sum_over_processes(sums);
+    r.loss = static_cast<float>(sums[0] / group.size);
+    r.loss_content = static_cast<float>(sums[1] / group.size);
+    r.loss_style = static_cast<float>(sums[2] / group.size);
+    skipped.update(static_cast<int64_t>(sums[3]), contents, styles);
   };
   const GradientSync* step_sync = group.size > 1 ? &sync : nullptr;
+  auto skipped_files = [&] {
+    return group.size > 1 ? skipped.total : contents.skipped_files() + styles.skipped_files();
+  };
 
   TrainingResult result;
   int64_t saved_step = -1;
@@ -203,9 +234,9 @@ TrainingResult train(models::Stylizer& model, const TrainerOptions& o, const Che
     }
     ++step;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.skipped_files = skipped_files();
     if (log)
-      log->append(
-          {step, lr, r.loss, r.loss_content, r.loss_style, seconds, contents.skipped_files() + styles.skipped_files()});
+      log->append({step, lr, r.loss, r.loss_content, r.loss_style, seconds, result.skipped_files, r.times.reduce});
     result.last = r;
     if (o.on_step) o.on_step(step, r);
     if (!r.finite) {

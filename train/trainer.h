@@ -61,6 +61,7 @@ struct TrainingResult {
   int64_t steps_done = 0;  // the run's total, resumed steps included
   bool stopped = false;    // a stop request ended the run before options.steps
   StepResult last;         // the last step's losses and times
+  int64_t skipped_files = 0;  // unreadable images met so far, on every rank, each counted once
 };
 
 // A loss, gradient or parameter became NaN or Inf; its message names the step and the checkpoint kept.

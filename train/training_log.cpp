@@ -9,12 +9,13 @@
 namespace gs::train {
 
 namespace {
-const char* kHeader = "step,lr,loss,loss_content,loss_style,seconds,skipped_files";
+const char* kHeader = "step,lr,loss,loss_content,loss_style,seconds,skipped_files,reduce_seconds";
 
 std::string format_row(const LogRow& r) {
   char line[256];
-  std::snprintf(line, sizeof line, "%" PRId64 ",%.6g,%.9g,%.9g,%.9g,%.3f,%" PRId64, r.step, r.lr, double(r.loss),
-                double(r.loss_content), double(r.loss_style), r.seconds, r.skipped_files);
+  std::snprintf(line, sizeof line, "%" PRId64 ",%.6g,%.9g,%.9g,%.9g,%.3f,%" PRId64 ",%.3f", r.step, r.lr,
+                double(r.loss), double(r.loss_content), double(r.loss_style), r.seconds, r.skipped_files,
+                r.reduce_seconds);
   return line;
 }
 
@@ -23,7 +24,12 @@ bool parse_row(const std::string& line, LogRow& r) {
   int used = 0;
   const int n = std::sscanf(line.c_str(), "%" SCNd64 ",%lf,%lf,%lf,%lf,%lf,%" SCNd64 "%n", &r.step, &r.lr, &loss,
                             &content, &style, &r.seconds, &r.skipped_files, &used);
-  if (n != 7 || used != static_cast<int>(line.size())) return false;
+  if (n != 7) return false;
+  int more = 0;  // reduce_seconds, absent from older logs
+  if (used != static_cast<int>(line.size()) &&
+      (std::sscanf(line.c_str() + used, ",%lf%n", &r.reduce_seconds, &more) != 1 ||
+       used + more != static_cast<int>(line.size())))
+    return false;
   r.loss = static_cast<float>(loss), r.loss_content = static_cast<float>(content),
   r.loss_style = static_cast<float>(style);
   return true;

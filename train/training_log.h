@@ -1,7 +1,9 @@
 // The training log, DIR/log.csv: a header and one row per step
-//   step,lr,loss,loss_content,loss_style,seconds,skipped_files
+//   step,lr,loss,loss_content,loss_style,seconds,skipped_files,reduce_seconds
 // (step counts from 1; lr is the rate used by that step; seconds its wall time, data wait included;
-// skipped_files the unreadable images met so far). Losses are printed with 9 significant digits, enough
+// skipped_files the unreadable images met so far, on every rank; reduce_seconds the part of `seconds`
+// spent waiting, after the backward, for the gradients averaged over data-parallel ranks, 0 on one
+// process). Logs written before reduce_seconds existed (7 columns) are read with it 0. Losses are printed with 9 significant digits, enough
 // to round-trip a float exactly, so two runs can be compared row by row.
 #pragma once
 #include <cstdint>
@@ -17,6 +19,7 @@ struct LogRow {
   float loss = 0, loss_content = 0, loss_style = 0;
   double seconds = 0;
   int64_t skipped_files = 0;
+  double reduce_seconds = 0;
 };
 
 class TrainingLog {

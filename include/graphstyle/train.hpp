@@ -76,6 +76,7 @@ struct TrainResult {
   int64_t steps_done = 0;  // the run's total
   bool stopped = false;    // stop_requested ended it before options.steps
   TrainStep last;
+  int64_t skipped_files = 0;  // unreadable images met so far (on every data-parallel rank, each once)
 };
 
 struct TrainCallbacks {

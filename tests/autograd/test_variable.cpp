@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "autograd/backward_hooks.h"
 #include "autograd/ops.h"
 
 using gs::Tensor;
@@ -68,4 +69,33 @@ TEST_CASE("variable: backward of several roots, one feeding another") {
     gs::ag::backward(roots, seeds);
     CHECK(x.grad().item() == doctest::Approx(2.0 + 10.0 * 8 * 3));  // d(a + 10 b)/dx = 2 + 80x
   }
+}
+
+TEST_CASE("variable: backward hooks report each leaf once its gradient is final, and every op") {
+  Variable x(Tensor({3}, {1, 2, 3}), true), w(Tensor({3}, {2, 2, 2}), true);
+  Variable frozen(Tensor({3}, {1, 1, 1}));
+  // x is used by the first op and by the last: it is final only after both have run.
+  Variable y = gs::ag::add(gs::ag::mul(gs::ag::mul(x, w), frozen), x);
+  std::vector<std::pair<const void*, std::vector<float>>> ready;
+  int ops = 0;
+  gs::ag::BackwardHooks hooks;
+  hooks.gradient_ready = [&](const void* leaf) {
+    ready.push_back({leaf, leaf == x.id() ? x.grad().to_vector() : w.grad().to_vector()});
+  };
+  hooks.after_op = [&] { ++ops; };
+  {
+    gs::ag::BackwardHooksScope scope(hooks);
+    y.backward(Tensor::ones({3}));
+  }
+  CHECK(ops == 3);
+  REQUIRE(ready.size() == 2);  // x and w; `frozen` needs no gradient
+  for (const auto& [leaf, grad] : ready) {
+    if (leaf == x.id()) CHECK(grad == std::vector<float>{3, 3, 3});  // w + 1: both uses
+    else CHECK(grad == std::vector<float>{1, 2, 3});
+  }
+  // Outside the scope, nothing is called.
+  Variable z = gs::ag::mul(x, x);
+  z.backward(Tensor::ones({3}));
+  CHECK(ops == 3);
+  CHECK(ready.size() == 2);
 }

@@ -8,7 +8,8 @@
 #     step whatever the gradient's size, so a gradient near 0 whose sign flips with the summation
 #     order may move it by up to 2 lr per step (2 x 1e-4 x 5 steps = 1e-3);
 #   - a run of 2 ranks stopped at step 3 and resumed with 2 ranks repeats the uninterrupted 2-rank
-#     losses exactly;
+#     losses exactly; resumed by 1 process (and 1 process resumed by 2 ranks) within the tolerances above;
+#   - log.csv's reduce_seconds; unreadable files counted over both ranks, each once;
 #   - a rank that fails (an unreadable content folder) ends every rank, non-zero, naming rank and step;
 #   - SIGTERM to one rank stops every rank after the same step with a checkpoint, exit 143;
 #   - a rank killed outright ends the run, non-zero, and leaves the last checkpoint readable.
@@ -41,23 +42,32 @@ ranks 2 "$bin" train "${common[@]}" --out "$tmp/two" --steps 5 >"$tmp/two.out" 2
 grep -q "data-parallel on 2 ranks" "$tmp/two.out" || fail "2 ranks: no data-parallel note in $(cat "$tmp/two.out")"
 [[ $(grep -c '^train:' "$tmp/two.out") -eq 1 ]] || fail "2 ranks: rank 0 alone should report"
 
-# log.csv: step, lr, loss, loss_content, loss_style, ... ; compare loss columns 3-5 step by step.
-if paste -d, "$tmp/one/log.csv" "$tmp/two/log.csv" | awk -F, -v n="$(head -1 "$tmp/one/log.csv" | tr ',' '\n' | wc -l)" '
-  NR == 1 { next }
-  { for (c = 3; c <= 5; ++c) {
-      a = $c; b = $(c + n); d = a - b; if (d < 0) d = -d; s = a < 0 ? -a : a;
-      r = d / (s > 1e-12 ? s : 1e-12); if (r > worst) worst = r } ; rows++ }
-  END { printf "losses over %d steps: largest relative difference %.3g (tolerance 1e-4)\n", rows, worst;
-        exit !(rows == 5 && worst <= 1e-4) }'; then
+# close_losses A B: the log.csv files A and B have 5 rows whose losses (columns 3-5) agree within 1e-4
+# relative, step by step.
+close_losses() {
+  paste -d, "$1" "$2" | awk -F, -v n="$(head -1 "$1" | tr ',' '\n' | wc -l)" '
+    NR == 1 { next }
+    { for (c = 3; c <= 5; ++c) {
+        a = $c; b = $(c + n); d = a - b; if (d < 0) d = -d; s = a < 0 ? -a : a;
+        r = d / (s > 1e-12 ? s : 1e-12); if (r > worst) worst = r } ; rows++ }
+    END { printf "losses over %d steps: largest relative difference %.3g (tolerance 1e-4)\n", rows, worst;
+          exit !(rows == 5 && worst <= 1e-4) }'
+}
+if close_losses "$tmp/one/log.csv" "$tmp/two/log.csv"; then
   echo "ok: 2 ranks x 2 images give the losses of 1 process x 4"
 else
   fail "losses differ: $(cat "$tmp/one/log.csv" "$tmp/two/log.csv")"
 fi
+# reduce_seconds (column 8): the wait for the averaged gradients, 0 on one process.
+awk -F, 'NR > 1 && $8 != 0 { bad = 1 } END { exit bad }' "$tmp/one/log.csv" &&
+  awk -F, 'NR > 1 && !($8 >= 0 && $8 < 60) { bad = 1 } END { exit bad || NR != 6 }' "$tmp/two/log.csv" &&
+  echo "ok: log.csv has the reduce wait per step" || fail "reduce_seconds: $(cat "$tmp/one/log.csv" "$tmp/two/log.csv")"
 "$compare" "$tmp/one/model.h5" "$tmp/two/model.h5" 1e-3 && echo "ok: the same parameters after 5 steps" ||
   fail "final parameters differ"
 
 # Exact resume with 2 ranks: stop at 3 (--steps 3), resume to 5.
 ranks 2 "$bin" train "${common[@]}" --out "$tmp/resumed" --steps 3 >"$tmp/r1.out" 2>&1 || fail "2 ranks to 3: $(cat "$tmp/r1.out")"
+cp -r "$tmp/resumed" "$tmp/two_then_one"
 ranks 2 "$bin" train --resume "$tmp/resumed/checkpoint.h5" --steps 5 >"$tmp/r2.out" 2>&1 ||
   fail "2 ranks resumed: $(cat "$tmp/r2.out")"
 if diff <(cut -d, -f1,3-5 "$tmp/two/log.csv") <(cut -d, -f1,3-5 "$tmp/resumed/log.csv"); then
@@ -67,6 +77,44 @@ else
 fi
 "$compare" "$tmp/two/model.h5" "$tmp/resumed/model.h5" 0 >/dev/null && echo "ok: and the same parameters, bit for bit" ||
   fail "resumed parameters differ"
+
+# Resuming with another number of ranks (the checkpoint is the one-process one): 2 ranks to step 3 then
+# 1 process to 5, and 1 process to 3 then 2 ranks to 5. The resumed steps follow the uninterrupted run
+# of the other N within the tolerances above, as 1 and 2 ranks do from the start; not bit for bit.
+"$bin" train --resume "$tmp/two_then_one/checkpoint.h5" --steps 5 >"$tmp/r21.out" 2>&1 ||
+  fail "2 ranks resumed by 1: $(cat "$tmp/r21.out")"
+grep -q "note: 1 data-parallel rank(s) here, 2 in the checkpoint's run" "$tmp/r21.out" ||
+  fail "2 ranks resumed by 1: no note on the rank count in $(cat "$tmp/r21.out")"
+close_losses "$tmp/two/log.csv" "$tmp/two_then_one/log.csv" &&
+  "$compare" "$tmp/two/model.h5" "$tmp/two_then_one/model.h5" 1e-3 >/dev/null &&
+  echo "ok: 2 ranks to step 3, then 1 process: the losses and parameters of the 2-rank run" ||
+  fail "2 ranks resumed by 1 process: $(cat "$tmp/two/log.csv" "$tmp/two_then_one/log.csv")"
+"$bin" train "${common[@]}" --out "$tmp/one_then_two" --steps 3 >"$tmp/r12a.out" 2>&1 || fail "1 process to 3: $(cat "$tmp/r12a.out")"
+ranks 2 "$bin" train --resume "$tmp/one_then_two/checkpoint.h5" --steps 5 >"$tmp/r12.out" 2>&1 ||
+  fail "1 process resumed by 2 ranks: $(cat "$tmp/r12.out")"
+close_losses "$tmp/one/log.csv" "$tmp/one_then_two/log.csv" &&
+  "$compare" "$tmp/one/model.h5" "$tmp/one_then_two/model.h5" 1e-3 >/dev/null &&
+  echo "ok: 1 process to step 3, then 2 ranks: the losses and parameters of the 1-process run" ||
+  fail "1 process resumed by 2 ranks: $(cat "$tmp/one/log.csv" "$tmp/one_then_two/log.csv")"
+
+# Unreadable files are counted over every rank, each once. Each folder holds 2 images and 1 unreadable
+# file, so a step's 4 samples run through the whole permutation: step 1 meets both bad files, on
+# whichever rank draws them (rank 0 alone may miss one), and later epochs meet them on the other rank
+# again (a sum of the ranks' counts would say 3 or 4).
+mkdir -p "$tmp/few/content" "$tmp/few/style"
+cp "$shared/images/content/chicago.jpg" "$shared/images/content/cornell.jpg" "$tmp/few/content/"
+cp "$shared/images/style/asheville.jpg" "$shared/images/style/brushstrokes.jpg" "$tmp/few/style/"
+printf 'not an image' >"$tmp/few/content/broken.jpg"
+printf 'not a png' >"$tmp/few/style/broken.png"
+ranks 2 "$bin" train --content "$tmp/few/content" --style "$tmp/few/style" --vgg "$vgg" --resize 96 --crop 64 \
+  --preview-every 0 --batch 4 --save-every 0 --steps 3 --out "$tmp/skips" >"$tmp/skips.out" 2>&1 ||
+  fail "unreadable files: $(cat "$tmp/skips.out")"
+if [[ $(cut -d, -f7 "$tmp/skips/log.csv" | tail -n +2 | sort -u) == 2 ]] &&
+  grep -q "^skipped 2 unreadable images" "$tmp/skips.out"; then
+  echo "ok: 2 ranks count the 2 unreadable files once each, in every log row and at the end"
+else
+  fail "unreadable files over ranks: $(cat "$tmp/skips/log.csv" "$tmp/skips.out")"
+fi
 
 # A global batch the ranks cannot split.
 ranks 2 "$bin" train "${data[@]}" --save-every 0 --batch 3 --out "$tmp/odd" --steps 1 >"$tmp/odd.out" 2>&1 &&
