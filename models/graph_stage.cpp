@@ -10,6 +10,7 @@
 #include "graph/aggregators.h"
 #include "graph/message_passing.h"
 #include "graph/scale_predictor.h"
+#include "nn/adain_blend.h"
 #include "nn/statistics.h"
 
 namespace gs::models {
@@ -92,17 +93,24 @@ ag::Variable graph_stage(const nn::Module& params, const ModelConfig& config, co
     s = ag::Variable(Tensor::ones({N, nc}));
   }
   tick("scales");
-  const graph::GatOutput f1 = graph::inter_stage(params, fc, fs, inter_list, s, opt.p, opt.aggregator);
+  graph::GatOutput f1 = graph::inter_stage(params, fc, fs, inter_list, s, opt.p, opt.aggregator);
   tick("gat_inter+fold");
   graph::GatOutput f2{f1.features, ag::Variable()};
-  if (opt.kc > 0)
+  if (opt.kc > 0) {
     f2 = graph::gat_intra(f1.features, intra_list, params.get("intra.Wk"), params.get("intra.aq"),
                           params.get("intra.ak"), opt.p, opt.aggregator);
+    if (!trace) f1 = graph::GatOutput{};  // a map of the content's size less from here on
+  }
   tick("gat_intra+fold");
-  ag::Variable t = nn::adain_mix(f2.features, fs, 1.f);
-  if (opt.alpha != 1.f) {
-    const ag::Variable rest = opt.mix == 0.f ? fc : nn::adain_mix(fc, fs, opt.mix);  // (1-mix) Fc + mix AdaIN
-    t = ag::add(ag::mul_scalar(t, opt.alpha), ag::mul_scalar(rest, 1.f - opt.alpha));
+  ag::Variable t;
+  if (ag::grad_enabled()) {
+    t = nn::adain_mix(f2.features, fs, 1.f);
+    if (opt.alpha != 1.f) {
+      const ag::Variable rest = opt.mix == 0.f ? fc : nn::adain_mix(fc, fs, opt.mix);  // (1-mix) Fc + mix AdaIN
+      t = ag::add(ag::mul_scalar(t, opt.alpha), ag::mul_scalar(rest, 1.f - opt.alpha));
+    }
+  } else {  // the same in one pass, without the chain's intermediate maps
+    t = ag::Variable(nn::adain_blend(f2.features.value(), fc.value(), fs.value(), opt.alpha, opt.mix));
   }
   tick("adain");
   if (trace) {
