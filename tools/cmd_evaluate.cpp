@@ -222,7 +222,17 @@ void evaluate_triples(Evaluation& ev, const std::vector<Triple>& triples, const 
     if (std::find(methods_seen.begin(), methods_seen.end(), t.method) == methods_seen.end()) methods_seen.push_back(t.method);
   for (const std::string& m : methods_seen) ev.panel_columns.push_back(m);
   ProgressLine progress("evaluate", static_cast<int64_t>(triples.size()), "image");
+  // The panel's pairs chosen as for folders, over the contents and styles in the order they first appear.
+  std::vector<std::string> contents, styles;
+  for (const Triple& t : triples) {
+    if (std::find(contents.begin(), contents.end(), t.content) == contents.end()) contents.push_back(t.content);
+    if (std::find(styles.begin(), styles.end(), t.style) == styles.end()) styles.push_back(t.style);
+  }
   std::map<std::pair<std::string, std::string>, size_t> panel_row_of;
+  if (ev.font)
+    for (const auto& [pair, row] : panel_pairs(contents.size(), styles.size(), static_cast<size_t>(ev.panel_rows)))
+      panel_row_of[{contents[pair.first], styles[pair.second]}] = row;
+  ev.panel.resize(panel_row_of.size());
   for (size_t i = 0; i < triples.size(); ++i) {
     const Triple& t = triples[i];
     const graphstyle::Image out = graphstyle::load_image(t.output, opt.limits);
@@ -234,18 +244,16 @@ void evaluate_triples(Evaluation& ev, const std::vector<Triple>& triples, const 
     ev.results.push_back({t.content, t.style, t.method, t.output,
                           meter.measure(meter.features(out), cache.features(t.content, content_spec),
                                         cache.features(t.style, style_spec))});
-    if (ev.font) {
-      auto it = panel_row_of.find({t.content, t.style});
-      if (it == panel_row_of.end() && static_cast<int64_t>(ev.panel.size()) < ev.panel_rows) {
-        it = panel_row_of.emplace(std::pair{t.content, t.style}, ev.panel.size()).first;
-        ev.panel.push_back({stem(t.content) + "  x  " + stem(t.style), std::vector<graphstyle::Image>(ev.panel_columns.size())});
-        ev.panel.back().images[0] = cache.image(t.content, content_spec);
-        ev.panel.back().images[1] = cache.image(t.style, style_spec);
+    const auto it = panel_row_of.find({t.content, t.style});
+    if (it != panel_row_of.end()) {
+      graphstyle::PanelRow& row = ev.panel[it->second];
+      if (row.images.empty()) {
+        row = {stem(t.content) + "  x  " + stem(t.style), std::vector<graphstyle::Image>(ev.panel_columns.size())};
+        row.images[0] = cache.image(t.content, content_spec);
+        row.images[1] = cache.image(t.style, style_spec);
       }
-      if (it != panel_row_of.end()) {
-        const size_t col = 2 + (std::find(methods_seen.begin(), methods_seen.end(), t.method) - methods_seen.begin());
-        ev.panel[it->second].images[col] = out;
-      }
+      const size_t col = 2 + (std::find(methods_seen.begin(), methods_seen.end(), t.method) - methods_seen.begin());
+      row.images[col] = out;
     }
     progress.update(static_cast<int64_t>(i + 1), stem(t.output));
   }
