@@ -39,10 +39,6 @@ void silence_hdf5() {
   (void)done;
 }
 
-std::string parent_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
-}
 }  // namespace
 
 std::string number_text(double v) {

@@ -44,6 +44,19 @@ struct Stats {
   double mean() const { return n ? sum / n : 0; }
 };
 
+// The share of a's edges (node, source) that b does not have: what a change of precision did to the
+// graph itself, as opposed to the values flowing through it.
+double changed_share(const graphstyle::GraphEdges& a, const graphstyle::GraphEdges& b) {
+  if (a.k == 0 || a.sources.size() != b.sources.size()) return 0;
+  int64_t changed = 0;
+  for (size_t node = 0; node < a.sources.size() / a.k; ++node) {
+    const auto row_b = b.sources.begin() + node * b.k;
+    for (int j = 0; j < a.k; ++j)
+      changed += std::find(row_b, row_b + b.k, a.sources[node * a.k + j]) == row_b + b.k;
+  }
+  return double(changed) / double(a.sources.size());
+}
+
 }  // namespace
 
 int run_precision(const std::vector<std::string>& argv) {
@@ -54,7 +67,8 @@ int run_precision(const std::vector<std::string>& argv) {
       "  PSNR (dB) and SSIM of the bf16 output against the fp32 output, both as saved to 8-bit files\n"
       "  --contents N, --styles N  only the first N of each folder (0 = all)\n"
       "  --skip-contents N         start at the folder's N+1-th photo (a long run in parts)\n"
-      "  --psnr DB, --ssim S       the gate each pair must pass (30, 0.98); exit status 1 if one fails\n";
+      "  --psnr DB, --ssim S       the gate each pair must pass (30, 0.98); exit status 1 if one fails\n"
+      "  --edges                   also the share of the inter and intra edges that bf16 changes (traced)\n";
   Args args(argv, usage);
   if (args.help()) {
     std::printf("%s", usage.c_str());
@@ -69,6 +83,7 @@ int run_precision(const std::vector<std::string>& argv) {
   const int skip_contents = static_cast<int>(args.get_int("--skip-contents", 0, 0, 1000));
   const double min_psnr = args.get_double("--psnr", 30.0, 0.0, 1000.0);
   const double min_ssim = args.get_double("--ssim", 0.98, -1.0, 1.0);
+  const bool edges = args.flag("--edges");
   args.finish();
 
   const graphstyle::Model model = graphstyle::Model::load(model_path);
@@ -84,7 +99,7 @@ int run_precision(const std::vector<std::string>& argv) {
     fs32.push_back(model.encode_style(ctx32, s.image, fp32));
     fs16.push_back(model.encode_style(ctx16, s.image, bf16));
   }
-  std::printf("%-24s %-28s %9s %8s\n", "content", "style", "PSNR dB", "SSIM");
+  std::printf("%-24s %-28s %9s %8s%s\n", "content", "style", "PSNR dB", "SSIM", edges ? "  inter edges changed  intra" : "");
   Stats psnr, ssim;
   int failed = 0;
   double t32 = 0, t16 = 0;
@@ -92,9 +107,12 @@ int run_precision(const std::vector<std::string>& argv) {
   for (const Sized& c : contents)
     for (size_t i = 0; i < styles.size(); ++i) {
       const auto t0 = Clock::now();
-      const graphstyle::Image a = graphstyle::as_saved(model.stylize(ctx32, c.image, fs32[i], fp32));
+      graphstyle::Trace trace32, trace16;
+      const graphstyle::Image a =
+          graphstyle::as_saved(model.stylize(ctx32, c.image, fs32[i], fp32, edges ? &trace32 : nullptr));
       const auto t1 = Clock::now();
-      const graphstyle::Image b = graphstyle::as_saved(model.stylize(ctx16, c.image, fs16[i], bf16));
+      const graphstyle::Image b =
+          graphstyle::as_saved(model.stylize(ctx16, c.image, fs16[i], bf16, edges ? &trace16 : nullptr));
       t32 += std::chrono::duration<double>(t1 - t0).count();
       t16 += std::chrono::duration<double>(Clock::now() - t1).count();
       const double p = graphstyle::psnr(b, a), s = graphstyle::ssim(b, a);
@@ -103,7 +121,12 @@ int run_precision(const std::vector<std::string>& argv) {
       ssim.add(s, pair);
       const bool pass = p >= min_psnr && s >= min_ssim;
       failed += !pass;
-      std::printf("%-24s %-28s %9.2f %8.4f%s\n", c.name.c_str(), styles[i].name.c_str(), p, s, pass ? "" : "  FAIL");
+      std::printf("%-24s %-28s %9.2f %8.4f", c.name.c_str(), styles[i].name.c_str(), p, s);
+      if (edges) {
+        const graphstyle::GraphData g32 = trace32.graph(), g16 = trace16.graph();
+        std::printf("  %19.4f  %5.4f", changed_share(g32.inter, g16.inter), changed_share(g32.intra, g16.intra));
+      }
+      std::printf("%s\n", pass ? "" : "  FAIL");
       std::fflush(stdout);
     }
   std::printf("\n%d pairs at %s: PSNR min %.2f dB (%s), mean %.2f dB; SSIM min %.4f (%s), mean %.4f\n", psnr.n,
