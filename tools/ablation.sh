@@ -5,8 +5,9 @@
 #
 #   bash tools/ablation.sh OUT DATA_DIR [train | evaluate | all]   (default: all)
 #     DATA_DIR  what tools/get_training_data.sh wrote: trains on DATA_DIR/train, measures on DATA_DIR/heldout
-#   STEPS (550), THREADS (1): each trained variant's budget, the same for all (550 steps at batch 4 are
-#     a little over one CPU-hour here; OUT/train/VARIANT/cpu_seconds records what each really took)
+#   STEPS (500), THREADS (1): each trained variant's budget, the same for all (500 steps at batch 4 of
+#     256 x 256 crops are a little over one CPU-hour here; OUT/train/VARIANT/cpu_seconds records what
+#     each really took); CROP (256): the crop size (smaller only for a quick trial)
 #   VARIANTS: which variants the train phase runs, in order (all)
 #   COMPARISONS: which comparisons the evaluate phase writes (all), e.g. "fig5_deformable fig9_k"
 #   SIZE (256): the evaluation size; PANEL_ROWS (4); GRAPHSTYLE: the binary (build/graphstyle)
@@ -17,7 +18,8 @@
 #   mean, gin, edgeconv, sage (aggregators), nodeform (--deformable off), nointra (--kc 0),
 #   euclid (--metric euclidean).
 # A comparison whose variant is not trained yet runs it as the switch alone on the shipped model and
-# says so in the label (suffix "_untuned"); train the variant and delete the comparison's folder to redo it.
+# says so in the label (suffix "_untuned"), or leaves it out when the switch needs parameters the shipped
+# model lacks (gin, edgeconv, sage); train the variant and delete the comparison's folder to redo it.
 # Inference-only variants (patch size, k) use the shipped model: MODEL.md makes both free controls at
 # inference, and the paper varies k at inference too.
 #
@@ -31,7 +33,8 @@ DATA=${2:?$USAGE}
 PHASE=${3:-all}
 BIN=${GRAPHSTYLE:-$ROOT/build/graphstyle}
 SHARED=${GRAPHSTYLE_SHARED:-$ROOT/../shared}
-STEPS=${STEPS:-550}
+STEPS=${STEPS:-500}
+CROP=${CROP:-256}
 THREADS=${THREADS:-1}
 SIZE=${SIZE:-256}
 PANEL_ROWS=${PANEL_ROWS:-4}
@@ -48,7 +51,7 @@ declare -A SWITCH=([mean]="--aggregator mean" [gin]="--aggregator gin" [edgeconv
 TRAINED=(mean gin edgeconv sage nodeform nointra euclid)
 read -r -a ORDER <<< "${VARIANTS:-${TRAINED[*]}}"  # VARIANTS="gin sage": train only these, in this order
 # The shipped model's training and recommended settings (README: the trained model).
-TRAIN_SETTINGS=(--batch 4 --crop 256 --resize 640 --resize-min 256 --flip on --lr 1e-4 --lr-decoder 1e-5
+TRAIN_SETTINGS=(--batch 4 --crop "$CROP" --resize 640 --resize-min 256 --flip on --lr 1e-4 --lr-decoder 1e-5
   --alpha 0.6 --mix 0.5 --photo-weight 10 --seed 5 --save-every 50 --preview-every 0)
 STYLIZE_SETTINGS=(--alpha 0.6 --mix 0.5 --size "$SIZE")
 
@@ -99,8 +102,8 @@ stylize_variant() {
   OMP_NUM_THREADS=$THREADS "$BIN" stylize --model "$model" --content "$DATA/heldout/content" \
     --style "$DATA/heldout/style" --out-dir "$dir" "${STYLIZE_SETTINGS[@]}" "$@" > "$dir/stylize.log" 2>&1
   end=$(date +%s.%N)
-  n_c=$(find "$DATA/heldout/content" -type f | wc -l)
-  n_s=$(find "$DATA/heldout/style" -type f | wc -l)
+  n_c=$(find -L "$DATA/heldout/content" -type f | wc -l)
+  n_s=$(find -L "$DATA/heldout/style" -type f | wc -l)
   awk -v l="$label" -v a="$start" -v b="$end" -v n=$((n_c * n_s)) \
     'BEGIN {printf "%s,%d,%.3f\n", l, n, (b - a) / n}' >> "$OUT/$comp/times.csv"
   local c s cb sb
@@ -129,6 +132,11 @@ comparison() {
     model=$(model_of "$variant")
     [ "$variant" = gat ] || switch=${SWITCH[$variant]}
     if [ ! -f "$model" ]; then
+      case $variant in
+        gin | edgeconv | sage)  # parameters the shipped model does not have
+          log "$comp: $variant is not trained ($(model_of "$variant")): left out"
+          continue ;;
+      esac
       model=$(model_of gat)
       label+=_untuned
       log "$comp: $variant is not trained ($(model_of "$variant")): its switch alone on the shipped model"
@@ -156,7 +164,7 @@ plot_losses() {
   tmp=$(mktemp -d)
   for v in "${ORDER[@]}"; do
     awk -F, 'NR > 1 {n++; for (c = 3; c <= 5; c++) {x[c, n] = $c; s[c] += $c; if (n > 100) s[c] -= x[c, n - 100]}
-      w = n < 100 ? n : 100; if (n >= 20) printf "%s %g %g %g\n", $1, s[3] / w, s[4] / w, s[5] / w}' \
+      w = n < 100 ? n : 100; printf "%s %g %g %g\n", $1, s[3] / w, s[4] / w, s[5] / w}' \
       "$OUT/train/$v/log.csv" > "$tmp/$v.dat"
     for i in 0 1 2; do
       col=$((i + 2))

@@ -12,6 +12,7 @@
 #   explorer page in headless Chromium (over its DevTools protocol; nothing is built against it).
 #   libopenmpi-dev, openmpi-bin: optional data-parallel training (`mpirun -np N graphstyle train`, train/distributed.h).
 #   graphviz: `dot` renders the tour's autograd graphs (examples/tour/render_graphs.sh, ctest tour_render_graphs).
+#   gnuplot-nox: the training curves of tools/plot_training.sh and tools/ablation.sh (ctest ablation_script).
 #   libopencv-video-dev: the optical flow that smooths video frames (stylize --temporal, video/temporal_blend.h).
 set -euo pipefail
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -23,7 +24,7 @@ install_packages() {
   $SUDO apt-get install -y -qq --no-install-recommends \
     g++ cmake make pkg-config libeigen3-dev libdnnl-dev ocl-icd-opencl-dev libstb-dev doctest-dev libhdf5-dev python3 \
     libzip-dev zlib1g-dev libjpeg-dev libpng-dev clang libclang-rt-14-dev nlohmann-json3-dev libcpp-httplib-dev fonts-dejavu-core chromium graphviz \
-    libopencv-video-dev \
+    libopencv-video-dev gnuplot-nox \
     libopenmpi-dev openmpi-bin \
     >/dev/null
 }
