@@ -23,7 +23,7 @@
 # Inference-only variants (patch size, k) use the shipped model: MODEL.md makes both free controls at
 # inference, and the paper varies k at inference too.
 #
-# Writes OUT/COMPARISON/{panel.png, summary.csv, pairs.csv, times.csv} for
+# Writes OUT/COMPARISON/{panel.png, summary.csv, wins.csv, pairs.csv, times.csv} for
 #   fig4_aggregator, fig5_deformable, fig6_intra, fig7_metric, fig8_patch, fig9_k.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -148,8 +148,25 @@ comparison() {
   OMP_NUM_THREADS=$THREADS "$BIN" evaluate --triples "$OUT/$comp/pairs.csv" --model "$(model_of gat)" \
     --csv "$OUT/$comp/metrics.csv" --summary "$OUT/$comp/summary.tmp" --panel "$OUT/$comp/panel.png" \
     --panel-rows "$PANEL_ROWS" > "$OUT/$comp/evaluate.txt"
+  paired_wins "$OUT/$comp/metrics.csv" > "$OUT/$comp/wins.csv"
   mv "$OUT/$comp/summary.tmp" "$OUT/$comp/summary.csv"
   log "$comp: $OUT/$comp/summary.csv, $OUT/$comp/panel.png"
+}
+
+# paired_wins METRICS_CSV: per variant after the first (the control) and per metric, on how many of the
+# pairs the variant did better than the control on the same pair (lower is better but for ssim): a
+# difference of means that one pair makes is told apart from one that most pairs agree on.
+paired_wins() {
+  awk -F, 'NR == 1 {for (c = 5; c <= NF; c++) name[c] = $c; last = NF; next}
+    {key = $1 SUBSEP $2; if (!($3 in seen)) {seen[$3] = 1; order[++n] = $3}
+     for (c = 5; c <= last; c++) v[$3, key, c] = $c; if ($3 == order[1]) pairs[++np] = key}
+    END {printf "variant,pairs"; for (c = 5; c <= last; c++) printf ",%s", name[c]; printf "\n"
+      for (i = 2; i <= n; i++) {printf "%s,%d", order[i], np
+        for (c = 5; c <= last; c++) {w = 0
+          for (j = 1; j <= np; j++) {a = v[order[i], pairs[j], c]; b = v[order[1], pairs[j], c]
+            if (name[c] == "ssim" ? a > b : a < b) w++}
+          printf ",%d", w}
+        printf "\n"}}' "$1"
 }
 
 # OUT/training_curves.png: each trained variant's loss, content and style terms (100-step moving
@@ -218,7 +235,8 @@ if [ "$PHASE" != train ]; then
   comparison fig5_deformable "deformable|gat|" "fixed_scale|nodeform|"
   comparison fig6_intra "intra_kc5|gat|" "no_intra|nointra|"
   comparison fig7_metric "NCC|gat|" "Euclidean|euclid|"
-  comparison fig8_patch "p=3|gat|--patch 3" "p=5|gat|--patch 5" "p=7|gat|--patch 7"
-  comparison fig9_k "k=1|gat|--k 1" "k=3|gat|--k 3" "k=5|gat|--k 5" "k=10|gat|--k 10" "k=20|gat|--k 20"
+  # The defaults first: the control the other columns are counted against (wins.csv).
+  comparison fig8_patch "p=5|gat|--patch 5" "p=3|gat|--patch 3" "p=7|gat|--patch 7"
+  comparison fig9_k "k=5|gat|--k 5" "k=1|gat|--k 1" "k=3|gat|--k 3" "k=10|gat|--k 10" "k=20|gat|--k 20"
   log "done: $OUT/*/summary.csv"
 fi
