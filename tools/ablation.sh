@@ -82,9 +82,10 @@ train_variant() {
 # OUT/shipped.h5: the control, the shipped model with the encoder in one file.
 shipped_model() {
   [ -f "$OUT/shipped.h5" ] && return 0
+  # A temporary name of this process's own: several instances (VARIANTS=...) may start at once.
   "$BIN" convert --vgg "$SHARED/weights/vgg_normalised.pth" --trained "$ROOT/models/trained/graphstyle_gnn.h5" \
-    -o "$OUT/shipped.tmp.h5" >/dev/null
-  mv "$OUT/shipped.tmp.h5" "$OUT/shipped.h5"
+    -o "$OUT/shipped.$$.h5" >/dev/null
+  mv "$OUT/shipped.$$.h5" "$OUT/shipped.h5"
 }
 
 # model_of VARIANT: the model file a variant stylizes with (gat: the shipped model).
