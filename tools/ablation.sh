@@ -12,16 +12,17 @@
 #   COMPARISONS: which comparisons the evaluate phase writes (all), e.g. "fig5_deformable fig9_k"
 #   SIZE (256): the evaluation size; PANEL_ROWS (4); GRAPHSTYLE: the binary (build/graphstyle)
 #
-# The control is the shipped model itself (models/trained/graphstyle_gnn.h5, GAT, 2.9 CPU-hours of
-# training): every variant is fine-tuned from it with its training settings and one seed, changing only
-# its switch, and gets STEPS more steps on top, so any advantage of the budget is the variant's.
-#   mean, gin, edgeconv, sage (aggregators), nodeform (--deformable off), nointra (--kc 0),
-#   euclid (--metric euclidean).
+# Every trained variant is fine-tuned from the shipped model (models/trained/graphstyle_gnn.h5, GAT, 2.9
+# CPU-hours of training) with its training settings and one seed for STEPS more steps, changing only its
+# switch. The control, gat, is the shipped model fine-tuned the same way with no switch: the extra
+# steps alone move the metrics, so a variant is compared with a control that had them too.
+#   gat (control), mean, gin, edgeconv, sage (aggregators), nodeform (--deformable off),
+#   nointra (--kc 0), euclid (--metric euclidean).
 # A comparison whose variant is not trained yet runs it as the switch alone on the shipped model and
 # says so in the label (suffix "_untuned"), or leaves it out when the switch needs parameters the shipped
 # model lacks (gin, edgeconv, sage); train the variant and delete the comparison's folder to redo it.
-# Inference-only variants (patch size, k) use the shipped model: MODEL.md makes both free controls at
-# inference, and the paper varies k at inference too.
+# Inference-only variants (patch size, k) use the shipped model itself: MODEL.md makes both free
+# controls at inference, and the paper varies k at inference too.
 #
 # Writes OUT/COMPARISON/{panel.png, summary.csv, wins.csv, pairs.csv, times.csv} for
 #   fig4_aggregator, fig5_deformable, fig6_intra, fig7_metric, fig8_patch, fig9_k.
@@ -43,12 +44,16 @@ for d in "$DATA/train/content" "$DATA/train/style" "$DATA/heldout/content" "$DAT
   [ -d "$d" ] || { echo "ablation: $d not found (run tools/get_training_data.sh $DATA first)" >&2; exit 1; }
 done
 [ -x "$BIN" ] || { echo "ablation: $BIN not found (build first, or set GRAPHSTYLE)" >&2; exit 1; }
+if [ "$PHASE" != train ] && ! command -v gnuplot >/dev/null; then
+  echo "ablation: gnuplot not found, needed for the training curves (tools/install_deps.sh installs gnuplot-nox)" >&2
+  exit 1
+fi
 mkdir -p "$OUT/train"
 
 # Each trained variant: its name and what it changes in training and at inference.
-declare -A SWITCH=([mean]="--aggregator mean" [gin]="--aggregator gin" [edgeconv]="--aggregator edgeconv"
-  [sage]="--aggregator sage" [nodeform]="--deformable off" [nointra]="--kc 0" [euclid]="--metric euclidean")
-TRAINED=(mean gin edgeconv sage nodeform nointra euclid)
+declare -A SWITCH=([gat]="" [mean]="--aggregator mean" [gin]="--aggregator gin"
+  [edgeconv]="--aggregator edgeconv" [sage]="--aggregator sage" [nodeform]="--deformable off" [nointra]="--kc 0" [euclid]="--metric euclidean")
+TRAINED=(gat mean gin edgeconv sage nodeform nointra euclid)
 read -r -a ORDER <<< "${VARIANTS:-${TRAINED[*]}}"  # VARIANTS="gin sage": train only these, in this order
 # The shipped model's training and recommended settings (README: the trained model).
 TRAIN_SETTINGS=(--batch 4 --crop "$CROP" --resize 640 --resize-min 256 --flip on --lr 1e-4 --lr-decoder 1e-5
@@ -88,8 +93,8 @@ shipped_model() {
   mv "$OUT/shipped.$$.h5" "$OUT/shipped.h5"
 }
 
-# model_of VARIANT: the model file a variant stylizes with (gat: the shipped model).
-model_of() { if [ "$1" = gat ]; then echo "$OUT/shipped.h5"; else echo "$OUT/train/$1/model.h5"; fi; }
+# model_of VARIANT: the model file a variant stylizes with (shipped: the shipped model itself).
+model_of() { if [ "$1" = shipped ]; then echo "$OUT/shipped.h5"; else echo "$OUT/train/$1/model.h5"; fi; }
 
 # stylize_variant COMPARISON LABEL MODEL OPTIONS...: the held-out pairs into OUT/COMPARISON/LABEL/,
 # their rows appended to the comparison's triples CSV and the wall time per image to times.csv.
@@ -129,16 +134,15 @@ comparison() {
   local spec label variant opts
   for spec in "$@"; do
     IFS='|' read -r label variant opts <<< "$spec"
-    local model switch=""
+    local model switch=${SWITCH[$variant]:-}
     model=$(model_of "$variant")
-    [ "$variant" = gat ] || switch=${SWITCH[$variant]}
     if [ ! -f "$model" ]; then
       case $variant in
         gin | edgeconv | sage)  # parameters the shipped model does not have
           log "$comp: $variant is not trained ($(model_of "$variant")): left out"
           continue ;;
       esac
-      model=$(model_of gat)
+      model=$(model_of shipped)
       label+=_untuned
       log "$comp: $variant is not trained ($(model_of "$variant")): its switch alone on the shipped model"
     fi
@@ -146,7 +150,7 @@ comparison() {
     # shellcheck disable=SC2086
     stylize_variant "$comp" "$label" "$model" $switch $opts
   done
-  OMP_NUM_THREADS=$THREADS "$BIN" evaluate --triples "$OUT/$comp/pairs.csv" --model "$(model_of gat)" \
+  OMP_NUM_THREADS=$THREADS "$BIN" evaluate --triples "$OUT/$comp/pairs.csv" --model "$(model_of shipped)" \
     --csv "$OUT/$comp/metrics.csv" --summary "$OUT/$comp/summary.tmp" --panel "$OUT/$comp/panel.png" \
     --panel-rows "$PANEL_ROWS" > "$OUT/$comp/evaluate.txt"
   paired_wins "$OUT/$comp/metrics.csv" > "$OUT/$comp/wins.csv"
@@ -174,10 +178,6 @@ paired_wins() {
 # means: single steps vary 5x with the styles drawn), so a reader sees that the budgets were alike and
 # whether a variant was still improving when its budget ran out.
 plot_losses() {
-  if ! command -v gnuplot >/dev/null; then
-    local SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-    $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
-  fi
   local tmp plots=("" "" "") v i col
   tmp=$(mktemp -d)
   for v in "${ORDER[@]}"; do
@@ -232,12 +232,15 @@ if [ "$PHASE" != train ]; then
     training_table
     plot_losses
   fi
-  comparison fig4_aggregator "gat|gat|" "mean|mean|" "gin|gin|" "edgeconv|edgeconv|" "sage|sage|"
+  # shipped: what the control was before its extra steps, a row to see what they did.
+  comparison fig4_aggregator "gat|gat|" "mean|mean|" "gin|gin|" "edgeconv|edgeconv|" "sage|sage|" \
+    "shipped|shipped|"
   comparison fig5_deformable "deformable|gat|" "fixed_scale|nodeform|"
   comparison fig6_intra "intra_kc5|gat|" "no_intra|nointra|"
   comparison fig7_metric "NCC|gat|" "Euclidean|euclid|"
   # The defaults first: the control the other columns are counted against (wins.csv).
-  comparison fig8_patch "p=5|gat|--patch 5" "p=3|gat|--patch 3" "p=7|gat|--patch 7"
-  comparison fig9_k "k=5|gat|--k 5" "k=1|gat|--k 1" "k=3|gat|--k 3" "k=10|gat|--k 10" "k=20|gat|--k 20"
+  comparison fig8_patch "p=5|shipped|--patch 5" "p=3|shipped|--patch 3" "p=7|shipped|--patch 7"
+  comparison fig9_k "k=5|shipped|--k 5" "k=1|shipped|--k 1" "k=3|shipped|--k 3" "k=10|shipped|--k 10" \
+    "k=20|shipped|--k 20"
   log "done: $OUT/*/summary.csv"
 fi

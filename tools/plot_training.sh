@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Draws a training run's curves with gnuplot (Debian's gnuplot-nox; installed when missing):
+# Draws a training run's curves with gnuplot (Debian's gnuplot-nox, from tools/install_deps.sh):
 #   RUN/curves.png: top, the training loss and its two terms per step (thin) with a 50-step moving
 #   average (thick); below, when RUN/heldout_256.csv (or $HELDOUT) exists (tools/eval_campaign.sh writes it), the held-out
 #   metrics against the step, each beside AdaIN's value on the same pairs (dashed).
@@ -11,10 +11,8 @@ OUT=${2:-$RUN/curves.png}
 LOG=$RUN/log.csv
 HELDOUT=${HELDOUT:-$RUN/heldout_256.csv}
 [ -f "$LOG" ] || { echo "plot_training: $LOG not found" >&2; exit 1; }
-if ! command -v gnuplot >/dev/null; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
-fi
+command -v gnuplot >/dev/null ||
+  { echo "plot_training: gnuplot not found (tools/install_deps.sh installs gnuplot-nox)" >&2; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # step, loss, content, style x lambda, and their 50-step moving averages (the loss varies 5x from batch
