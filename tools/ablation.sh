@@ -5,9 +5,9 @@
 #
 #   bash tools/ablation.sh OUT DATA_DIR [train | evaluate | all]   (default: all)
 #     DATA_DIR  what tools/get_training_data.sh wrote: trains on DATA_DIR/train, measures on DATA_DIR/heldout
-#   STEPS (500), THREADS (1): each trained variant's budget, the same for all (500 steps at batch 4 of
-#     256 x 256 crops took 0.97-1.01 CPU-hours here; OUT/train/VARIANT/cpu_seconds records what
-#     each really took); CROP (256): the crop size (smaller only for a quick trial)
+#   STEPS (520), THREADS (1): each trained variant's budget in steps, the same for all (a step at batch 4
+#     of 256 x 256 crops costs 6.7-7.2 CPU-seconds here, so about one CPU-hour; OUT/training.csv
+#     records what each really took); CROP (256): the crop size (smaller only for a quick trial)
 #   VARIANTS: which variants the train phase runs, in order (all)
 #   COMPARISONS: which comparisons the evaluate phase writes (all), e.g. "fig5_deformable fig9_k"
 #   SIZE (256): the evaluation size; PANEL_ROWS (4); GRAPHSTYLE: the binary (build/graphstyle)
@@ -34,7 +34,7 @@ DATA=${2:?$USAGE}
 PHASE=${3:-all}
 BIN=${GRAPHSTYLE:-$ROOT/build/graphstyle}
 SHARED=${GRAPHSTYLE_SHARED:-$ROOT/../shared}
-STEPS=${STEPS:-500}
+STEPS=${STEPS:-520}
 CROP=${CROP:-256}
 THREADS=${THREADS:-1}
 SIZE=${SIZE:-256}
