@@ -6,8 +6,9 @@
 #   bash tools/ablation.sh OUT DATA_DIR [train | evaluate | all]   (default: all)
 #     DATA_DIR  what tools/get_training_data.sh wrote: trains on DATA_DIR/train, measures on DATA_DIR/heldout
 #   STEPS (520), THREADS (1): each trained variant's budget in steps, the same for all (a step at batch 4
-#     of 256 x 256 crops costs 6.7-7.2 CPU-seconds here, so about one CPU-hour; OUT/training.csv
-#     records what each really took); CROP (256): the crop size (smaller only for a quick trial)
+#     of 256 x 256 crops costs 5.9-7.2 CPU-seconds here: 520 steps took 0.85-1.04 CPU-hours;
+#     OUT/training.csv records what each really took); CROP (256): the crop size (smaller only for a
+#     quick trial)
 #   VARIANTS: which variants the train phase runs, in order (all)
 #   COMPARISONS: which comparisons the evaluate phase writes (all), e.g. "fig5_deformable fig9_k"
 #   SIZE (256): the evaluation size; PANEL_ROWS (4); GRAPHSTYLE: the binary (build/graphstyle)
