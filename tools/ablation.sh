@@ -53,7 +53,8 @@ mkdir -p "$OUT/train"
 
 # Each trained variant: its name and what it changes in training and at inference.
 declare -A SWITCH=([gat]="" [mean]="--aggregator mean" [gin]="--aggregator gin"
-  [edgeconv]="--aggregator edgeconv" [sage]="--aggregator sage" [nodeform]="--deformable off" [nointra]="--kc 0" [euclid]="--metric euclidean")
+  [edgeconv]="--aggregator edgeconv" [sage]="--aggregator sage" [nodeform]="--deformable off"
+  [nointra]="--kc 0" [euclid]="--metric euclidean")
 TRAINED=(gat mean gin edgeconv sage nodeform nointra euclid)
 read -r -a ORDER <<< "${VARIANTS:-${TRAINED[*]}}"  # VARIANTS="gin sage": train only these, in this order
 # The shipped model's training and recommended settings (README: the trained model).
