@@ -3,6 +3,9 @@
 // ../shared/weights has them (random weights otherwise: the timing hardly depends on them), graph
 // parameters at MODEL.md's initialisation, random images. One warm-up step, then the median of 3, with
 // the median time of every phase, to set beside ../shared/ref/baseline.json's train_b4_256.
+// Several batches or precisions run one after another, each in a process of its own: peak RSS is per
+// process, and training keeps every freed block in the heap (tensor/allocator.h), so a second setting
+// in the same process would be charged with the first one's heap.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "data/released_weights.h"
+#include "dev/child_process.h"
 #include "models/init.h"
 #include "models/weights.h"
 #include "tools/args.h"
@@ -71,6 +75,14 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// "batch 8, 256x256, bf16: 4.26 s/step ..." -> 4.26; 0 when the line is not there.
+double step_seconds_in(const std::string& out) {
+  const size_t at = out.find(" s/step");
+  if (at == std::string::npos) return 0;
+  const size_t start = out.rfind(' ', at - 1);
+  return std::stod(out.substr(start + 1, at - start - 1));
+}
+
 rusage usage_now() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -104,63 +116,80 @@ int bench_train(const std::vector<std::string>& argv) {
   const bool profile = args.flag("--profile") || (env_profile && std::string(env_profile) == "1");
   args.finish();
 
+  if (batches.size() * precisions.size() > 1) {  // one child process per setting
+    for (const int64_t batch : batches) {
+      std::vector<double> step_s;
+      for (const bool bf16 : precisions) {
+        std::vector<std::string> child{"bench", "train", "--batch", std::to_string(batch), "--crop", std::to_string(crop),
+                                       "--steps", std::to_string(steps), "--weights", weights,
+                                       "--precision", bf16 ? "bf16" : "fp32"};
+        if (profile) child.push_back("--profile");
+        std::fflush(stdout);
+        const ChildResult r = run_self(child);
+        std::printf("%s", r.out.c_str());
+        if (r.exit_code != 0) {
+          std::fprintf(stderr, "bench train: the batch %lld %s run failed (exit %d)\n", (long long)batch,
+                       bf16 ? "bf16" : "fp32", r.exit_code);
+          return 1;
+        }
+        step_s.push_back(step_seconds_in(r.out));
+      }
+      if (step_s.size() == 2 && precisions[0] != precisions[1] && step_s[0] > 0 && step_s[1] > 0)
+        std::printf("batch %lld: bf16 step %.2fx faster than fp32 (one process each, one after the other)\n",
+                    (long long)batch, precisions[0] ? step_s[1] / step_s[0] : step_s[0] / step_s[1]);
+    }
+    return 0;
+  }
+
+  // One setting, in this process. Every setting gets the same random images (seed 1) and model.
+  const int64_t batch = batches[0];
+  const bool bf16 = precisions[0];
   keep_all_freed_memory();     // as graphstyle train does
   train::StepOptions options;  // p = k = kc = 5, lambda = 10
+  options.bf16 = bf16;
   Rng rng(1);
-  for (const int64_t batch : batches) {
-    std::vector<double> step_s;  // per precision, for the ratio
-    const Tensor content = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
-    const Tensor style = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
-    for (const bool bf16 : precisions) {  // each from the same model and images
-      options.bf16 = bf16;
-      models::Stylizer model = make_model(weights, 0);
-      train::Adam adam(model.params().trainable());
-      std::vector<train::StepTimes> times;
-      train::train_step(model, adam, content, style, options);  // warm-up
-      ag::Profile ops;
-      const rusage before = usage_now();
-      {
-        std::optional<ag::ProfileScope> scope;
-        if (profile) scope.emplace(ops);
-        for (int64_t i = 0; i < steps; ++i)
-          times.push_back(train::train_step(model, adam, content, style, options).times);
-      }
-      const rusage after = usage_now();
-      // Kernel time and page faults per step: memory handed back and faulted in again shows up here.
-      const double sys =
-          (after.ru_stime.tv_sec - before.ru_stime.tv_sec) + 1e-6 * (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
-      const double faults = double(after.ru_minflt - before.ru_minflt);
-      auto phase = [&](double train::StepTimes::*field) {
-        std::vector<double> v;
-        for (const train::StepTimes& t : times) v.push_back(t.*field);
-        return median(v);
-      };
-      std::vector<double> totals;
-      for (const train::StepTimes& t : times) totals.push_back(t.total());
-      train::StepTimes m;
-      for (auto field :
-           {&train::StepTimes::encode, &train::StepTimes::graph_forward, &train::StepTimes::decode_forward,
-            &train::StepTimes::loss_forward, &train::StepTimes::loss_backward, &train::StepTimes::decode_backward,
-            &train::StepTimes::graph_backward, &train::StepTimes::update})
-        m.*field = phase(field);
-      step_s.push_back(median(totals));
-      std::printf(
-          "batch %lld, %lldx%lld, %s: %.2f s/step (median of %lld; %.1f images/s), process peak RSS %.0f MB, "
-          "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
-          (long long)batch, (long long)crop, (long long)crop, bf16 ? "bf16" : "fp32", median(totals), (long long)steps,
-          batch / median(totals), after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
-      if (profile) {
-        // The ops' times against the phases': the rest is work outside autograd ops (the frozen
-        // encoder's inference passes, the k-NN, Adam's update, the graph's bookkeeping).
-        double all = 0;
-        for (const train::StepTimes& t : times) all += t.total();
-        std::printf("per-op profile of the %lld timed steps: ops %.2f s of %.2f s in the phases (%.0f%%)\n%s",
-                    (long long)steps, ops.total_s(), all, 100 * ops.total_s() / all, ops.table().c_str());
-      }
-    }
-    if (step_s.size() == 2 && precisions[0] != precisions[1])
-      std::printf("batch %lld: bf16 step %.2fx faster than fp32 (same run)\n", (long long)batch,
-                  precisions[0] ? step_s[1] / step_s[0] : step_s[0] / step_s[1]);
+  const Tensor content = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
+  const Tensor style = Tensor::uniform({batch, 3, crop, crop}, rng, 0.f, 1.f);
+  models::Stylizer model = make_model(weights, 0);
+  train::Adam adam(model.params().trainable());
+  std::vector<train::StepTimes> times;
+  train::train_step(model, adam, content, style, options);  // warm-up
+  ag::Profile ops;
+  const rusage before = usage_now();
+  {
+    std::optional<ag::ProfileScope> scope;
+    if (profile) scope.emplace(ops);
+    for (int64_t i = 0; i < steps; ++i) times.push_back(train::train_step(model, adam, content, style, options).times);
+  }
+  const rusage after = usage_now();
+  // Kernel time and page faults per step: memory handed back and faulted in again shows up here.
+  const double sys =
+      (after.ru_stime.tv_sec - before.ru_stime.tv_sec) + 1e-6 * (after.ru_stime.tv_usec - before.ru_stime.tv_usec);
+  const double faults = double(after.ru_minflt - before.ru_minflt);
+  auto phase = [&](double train::StepTimes::*field) {
+    std::vector<double> v;
+    for (const train::StepTimes& t : times) v.push_back(t.*field);
+    return median(v);
+  };
+  std::vector<double> totals;
+  for (const train::StepTimes& t : times) totals.push_back(t.total());
+  train::StepTimes m;
+  for (auto field : {&train::StepTimes::encode, &train::StepTimes::graph_forward, &train::StepTimes::decode_forward,
+                     &train::StepTimes::loss_forward, &train::StepTimes::loss_backward,
+                     &train::StepTimes::decode_backward, &train::StepTimes::graph_backward, &train::StepTimes::update})
+    m.*field = phase(field);
+  std::printf(
+      "batch %lld, %lldx%lld, %s: %.2f s/step (median of %lld; %.1f images/s), process peak RSS %.0f MB, "
+      "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
+      (long long)batch, (long long)crop, (long long)crop, bf16 ? "bf16" : "fp32", median(totals), (long long)steps,
+      batch / median(totals), after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
+  if (profile) {
+    // The ops' times against the phases': the rest is work outside autograd ops (the frozen
+    // encoder's inference passes, the k-NN, Adam's update, the graph's bookkeeping).
+    double all = 0;
+    for (const train::StepTimes& t : times) all += t.total();
+    std::printf("per-op profile of the %lld timed steps: ops %.2f s of %.2f s in the phases (%.0f%%)\n%s",
+                (long long)steps, ops.total_s(), all, 100 * ops.total_s() / all, ops.table().c_str());
   }
   return 0;
 }
