@@ -1,7 +1,7 @@
 // Seconds per training step (MODEL.md 4) at the real model size: batch 4 and 8 of 256x256 crops,
 // p = 5, k = 5, kc = 5, Adam included. The released encoder and decoder weights when
 // ../shared/weights has them (random weights otherwise: the timing hardly depends on them), graph
-// parameters at MODEL.md's initialisation, random images. One warm-up step, then the median of 3, with
+// parameters at MODEL.md's initialisation, random images. Warm-up steps, then the median of 3, with
 // the median time of every phase, to set beside ../shared/ref/baseline.json's train_b4_256.
 // Several batches or precisions run one after another, each in a process of its own: peak RSS is per
 // process, and training keeps every freed block in the heap (tensor/allocator.h), so a second setting
@@ -30,8 +30,10 @@ namespace gs::tools {
 
 namespace {
 const char* kUsage =
-    "usage: bench_train [--batch 4,8] [--crop 256] [--steps 3] [--weights DIR] [--precision fp32[,bf16]] [--profile]\n"
-    "  seconds per training step at the real model size (p=5, k=5, kc=5): 1 warm-up, median of --steps\n"
+    "usage: bench_train [--batch 4,8] [--crop 256] [--warmup 6] [--steps 3] [--weights DIR] [--precision fp32[,bf16]]\n"
+    "                   [--profile]\n"
+    "  seconds per training step at the real model size (p=5, k=5, kc=5): the median of --steps after --warmup\n"
+    "  steps (the heap keeps growing for the first few steps, and its page faults slow them)\n"
     "  --precision: the convolutions' (train --precision); both: each batch in each, and their ratio\n"
     "  --profile (or GRAPHSTYLE_PROFILE=1): also the per-op profile of the timed steps (autograd/profiler.h)\n";
 
@@ -98,6 +100,7 @@ int bench_train(const std::vector<std::string>& argv) {
   }
   const std::vector<int64_t> batches = parse_list(args.get("--batch", "4,8"));
   const int64_t crop = args.get_int("--crop", 256, 40, 4096);
+  const int64_t warmup = args.get_int("--warmup", 6, 1, 100);
   const int64_t steps = args.get_int("--steps", 3, 1, 100);
   const std::string weights = args.get("--weights", "../shared/weights");
   const std::string precision_list = args.get("--precision", "fp32");
@@ -121,7 +124,7 @@ int bench_train(const std::vector<std::string>& argv) {
       std::vector<double> step_s;
       for (const bool bf16 : precisions) {
         std::vector<std::string> child{"bench", "train", "--batch", std::to_string(batch), "--crop", std::to_string(crop),
-                                       "--steps", std::to_string(steps), "--weights", weights,
+                                       "--warmup", std::to_string(warmup), "--steps", std::to_string(steps), "--weights", weights,
                                        "--precision", bf16 ? "bf16" : "fp32"};
         if (profile) child.push_back("--profile");
         std::fflush(stdout);
@@ -153,7 +156,7 @@ int bench_train(const std::vector<std::string>& argv) {
   models::Stylizer model = make_model(weights, 0);
   train::Adam adam(model.params().trainable());
   std::vector<train::StepTimes> times;
-  train::train_step(model, adam, content, style, options);  // warm-up
+  for (int64_t i = 0; i < warmup; ++i) train::train_step(model, adam, content, style, options);
   ag::Profile ops;
   const rusage before = usage_now();
   {
