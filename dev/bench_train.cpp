@@ -9,21 +9,21 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <optional>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "autograd/profiler.h"
 #include "data/released_weights.h"
 #include "dev/child_process.h"
 #include "models/init.h"
 #include "models/weights.h"
-#include "tools/args.h"
-#include "tensor/allocator.h"
-#include "autograd/profiler.h"
 #include "nn/onednn_conv.h"
+#include "tensor/allocator.h"
+#include "tools/args.h"
 #include "train/train_step.h"
 
 namespace gs::tools {
@@ -123,8 +123,12 @@ int bench_train(const std::vector<std::string>& argv) {
     for (const int64_t batch : batches) {
       std::vector<double> step_s;
       for (const bool bf16 : precisions) {
-        std::vector<std::string> child{"bench", "train", "--batch", std::to_string(batch), "--crop", std::to_string(crop),
-                                       "--warmup", std::to_string(warmup), "--steps", std::to_string(steps), "--weights", weights,
+        std::vector<std::string> child{"bench",       "train",
+                                       "--batch",     std::to_string(batch),
+                                       "--crop",      std::to_string(crop),
+                                       "--warmup",    std::to_string(warmup),
+                                       "--steps",     std::to_string(steps),
+                                       "--weights",   weights,
                                        "--precision", bf16 ? "bf16" : "fp32"};
         if (profile) child.push_back("--profile");
         std::fflush(stdout);
