@@ -13,11 +13,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "autograd/profiler.h"
 #include "data/released_weights.h"
+#include "dev/bench_cases.h"
 #include "dev/child_process.h"
 #include "models/init.h"
 #include "models/weights.h"
@@ -77,12 +80,18 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-// "batch 8, 256x256, bf16: 4.26 s/step ..." -> 4.26; 0 when the line is not there.
-double step_seconds_in(const std::string& out) {
-  const size_t at = out.find(" s/step");
-  if (at == std::string::npos) return 0;
-  const size_t start = out.rfind(' ', at - 1);
-  return std::stod(out.substr(start + 1, at - start - 1));
+// A child's output: its report printed, its RESULT line (bench_cases.h) read back.
+CaseResult relay_child_output(const std::string& out) {
+  std::istringstream lines(out);
+  std::string line;
+  std::optional<CaseResult> result;
+  while (std::getline(lines, line))
+    if (line.rfind("RESULT ", 0) == 0)
+      result = parse_result_line(line);
+    else
+      std::printf("%s\n", line.c_str());
+  if (!result) throw std::runtime_error("bench train: a child process printed no RESULT line");
+  return *result;
 }
 
 rusage usage_now() {
@@ -133,15 +142,15 @@ int bench_train(const std::vector<std::string>& argv) {
         if (profile) child.push_back("--profile");
         std::fflush(stdout);
         const ChildResult r = run_self(child);
-        std::printf("%s", r.out.c_str());
         if (r.exit_code != 0) {
+          std::printf("%s", r.out.c_str());
           std::fprintf(stderr, "bench train: the batch %lld %s run failed (exit %d)\n", (long long)batch,
                        bf16 ? "bf16" : "fp32", r.exit_code);
           return 1;
         }
-        step_s.push_back(step_seconds_in(r.out));
+        step_s.push_back(relay_child_output(r.out).median_s());
       }
-      if (step_s.size() == 2 && precisions[0] != precisions[1] && step_s[0] > 0 && step_s[1] > 0)
+      if (step_s.size() == 2 && precisions[0] != precisions[1])
         std::printf("batch %lld: bf16 step %.2fx faster than fp32 (one process each, one after the other)\n",
                     (long long)batch, precisions[0] ? step_s[1] / step_s[0] : step_s[0] / step_s[1]);
     }
@@ -190,6 +199,10 @@ int bench_train(const std::vector<std::string>& argv) {
       "per step %.2f s in the kernel and %.0f page faults\n  %s\n",
       (long long)batch, (long long)crop, (long long)crop, bf16 ? "bf16" : "fp32", median(totals), (long long)steps,
       batch / median(totals), after.ru_maxrss / 1024.0, sys / steps, faults / steps, m.str().c_str());
+  CaseResult result;  // for a parent process (several settings)
+  result.name = "train_b" + std::to_string(batch) + (bf16 ? "_bf16" : "");
+  result.times_s = totals;
+  result.peak_rss_mb = after.ru_maxrss / 1024.0;
   if (profile) {
     // The ops' times against the phases': the rest is work outside autograd ops (the frozen
     // encoder's inference passes, the k-NN, Adam's update, the graph's bookkeeping).
@@ -198,6 +211,7 @@ int bench_train(const std::vector<std::string>& argv) {
     std::printf("per-op profile of the %lld timed steps: ops %.2f s of %.2f s in the phases (%.0f%%)\n%s",
                 (long long)steps, ops.total_s(), all, 100 * ops.total_s() / all, ops.table().c_str());
   }
+  std::printf("%s\n", result_line(result).c_str());
   return 0;
 }
 
